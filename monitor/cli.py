@@ -1,0 +1,334 @@
+"""The ``monitor`` command: import, collect, score, status, serve.
+
+Every command reads the config once (``MONITOR_CONFIG`` names it, ``MONITOR_DB_URL``
+overrides its store), builds the store, and passes both down. Expected failures print
+one clear line to stderr and exit with status 1; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import sqlalchemy.exc
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from monitor.config import Config, ConfigError, SourceConfig, load_config
+from monitor.sources import Batch, build_collector, installed_kinds, run_collector
+from monitor.store import Store, WriteResult
+
+app = typer.Typer(
+    help="ban-monitor: collect public posts about platform bans, score them, watch them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+class CommandError(Exception):
+    """An expected failure that ends a command with a message and exit status 1."""
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """Turn expected failures into one line on stderr and exit status 1."""
+    from collectors.files import FileImportError
+
+    try:
+        yield
+    except (ConfigError, FileImportError, CommandError) as err:
+        errors.print(f"[red]error:[/red] {err}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except sqlalchemy.exc.OperationalError as err:
+        reason = str(err.orig) if err.orig is not None else str(err)
+        errors.print(f"[red]error:[/red] the store failed: {reason}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+def _open(config_path: Path | None = None) -> tuple[Config, Store]:
+    config = load_config(config_path)
+    store = Store(config.store)
+    store.close_stale_runs()
+    return config, store
+
+
+def _progress(description: str) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TextColumn("{task.fields[summary]}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=False,
+        disable=not errors.is_terminal,
+    )
+
+
+def _progress_callback(progress: Progress, task: Any) -> Callable[[Batch, WriteResult], None]:
+    totals = {"new": 0, "updated": 0, "rejected": 0}
+
+    def on_batch(batch: Batch, written: WriteResult) -> None:
+        totals["new"] += written.new
+        totals["updated"] += written.updated
+        totals["rejected"] += written.rejected
+        summary = f"{totals['new']:,} new, {totals['updated']:,} updated, {totals['rejected']:,} rejected"
+        if batch.progress is not None:
+            progress.update(task, completed=batch.progress, summary=summary)
+        else:
+            progress.update(task, advance=len(batch.posts) + len(batch.rejects), summary=summary)
+
+    return on_batch
+
+
+def _summary(label: str, result: WriteResult) -> str:
+    return f"{label}: imported {result.new:,}, updated {result.updated:,}, rejected {result.rejected:,}"
+
+
+@app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(help="CSV, JSONL (optionally .gz) or Parquet file")],
+    platform: Annotated[str, typer.Option(help="platform name, or column:NAME to read it per row")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="FIELD=COLUMN, repeatable; COLUMN may be a+b to join columns"),
+    ] = None,
+    date_format: Annotated[str | None, typer.Option(help="strptime format of the time column")] = None,
+    encoding: Annotated[str | None, typer.Option(help="text encoding (default: detected)")] = None,
+    format_: Annotated[str, typer.Option("--format", help="auto, csv, jsonl or parquet")] = "auto",
+    source: Annotated[str | None, typer.Option(help="source name to record (default: import:FILENAME)")] = None,
+) -> None:
+    """Import one export file into the store; bad rows go to rejects."""
+    from collectors.files import FileCollector, FileOptions
+
+    with _failures():
+        mapping = _parse_map(map_ or [])
+        options = _validated(
+            FileOptions,
+            {
+                "path": path,
+                "platform": platform,
+                "map": mapping,
+                "date_format": date_format,
+                "encoding": encoding,
+                "format": format_,
+            },
+            "import options",
+        )
+        _, store = _open()
+        name = source or f"import:{path.name}"
+        collector = FileCollector(name, options)
+        with _progress(f"import {path.name}") as progress:
+            task = progress.add_task(f"import {path.name}", total=None, summary="")
+            result, run_id = run_collector(
+                store, collector, name, use_saved_cursor=False, on_batch=_progress_callback(progress, task)
+            )
+        console.print(_summary(str(path), result), highlight=False)
+        if result.rejected:
+            console.print(f"see the rejects with: monitor status (run {run_id})", highlight=False)
+
+
+def _parse_map(pairs: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise CommandError(f"--map expects FIELD=COLUMN, got {pair!r}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def _validated(model: Any, data: dict[str, Any], where: str) -> Any:
+    from pydantic import ValidationError
+
+    from monitor.config import format_validation_error
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise CommandError(format_validation_error(where, err, data)) from None
+
+
+@app.command()
+def collect(
+    source: Annotated[list[str] | None, typer.Option(help="only this source (repeatable)")] = None,
+) -> None:
+    """Run the configured sources once, each from its saved cursor."""
+    with _failures():
+        config, store = _open()
+        chosen = [config.source(name) for name in source] if source else [s for s in config.sources if s.enabled]
+        if not chosen:
+            raise CommandError(f"no sources are configured in {config.path or 'the config'}")
+        failed = _collect_sources(config, store, chosen)
+        if failed:
+            raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")
+
+
+def _collect_sources(config: Config, store: Store, chosen: list[SourceConfig]) -> list[str]:
+    """Collect each source; one source's failure is recorded and does not stop the others."""
+    from collectors.files import FileImportError
+
+    failed = []
+    where = f"{config.path or 'config'}: sources"
+    for source in chosen:
+        index = config.sources.index(source)
+        collector = build_collector(source, where=f"{where}[{index}]", resolve=config.resolve)
+        with _progress(source.name) as progress:
+            task = progress.add_task(source.name, total=None, summary="")
+            try:
+                result, _ = run_collector(store, collector, source.name, on_batch=_progress_callback(progress, task))
+            except (FileImportError, OSError, ValueError) as err:
+                errors.print(f"[red]{source.name} failed:[/red] {err}", highlight=False, soft_wrap=True)
+                failed.append(source.name)
+                continue
+        console.print(_summary(source.name, result), highlight=False)
+    return failed
+
+
+@app.command()
+def sources() -> None:
+    """List the configured sources and the installed source kinds."""
+    with _failures():
+        config = load_config()
+        store = Store(config.store)
+        table = Table(title=f"configured sources ({config.path or 'defaults'})")
+        for column in ("name", "type", "enabled", "every", "cursor"):
+            table.add_column(column)
+        for source in config.sources:
+            cursor = store.get_cursor(source.name)
+            table.add_row(
+                source.name,
+                source.type,
+                "yes" if source.enabled else "no",
+                str(source.every),
+                "-" if cursor is None else json.dumps(cursor)[:60],
+            )
+        console.print(table)
+        kinds = Table(title="installed source kinds")
+        kinds.add_column("type")
+        kinds.add_column("class")
+        for kind, target in sorted(installed_kinds().items()):
+            kinds.add_row(kind, target)
+        console.print(kinds)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False) -> None:
+    """Posts per platform, scores, rejects and the last runs."""
+    with _failures():
+        config = load_config()
+        store = Store(config.store)
+        per_platform = store.posts_per_platform()
+        model = _current_model(config)
+        report = {
+            "store": store.safe_url,
+            "posts": per_platform,
+            "total": sum(per_platform.values()),
+            "model": model,
+            "scored": store.count_scored(model),
+            "rejects": store.count_rejects(),
+            "runs": store.last_runs(10),
+            "recent_rejects": store.recent_rejects(5),
+        }
+        if as_json:
+            print(json.dumps(report, default=str, ensure_ascii=False))
+            return
+        _print_status(report)
+
+
+def _current_model(config: Config) -> str | None:
+    try:
+        from monitor.scoring import model_version
+    except ImportError:
+        return None
+    try:
+        return model_version(config)
+    except (OSError, ValueError):
+        return None
+
+
+def _print_status(report: dict[str, Any]) -> None:
+    console.print(f"store: {report['store']}", highlight=False)
+    table = Table(title="posts")
+    table.add_column("platform")
+    table.add_column("posts", justify="right")
+    for platform, count in report["posts"].items():
+        table.add_row(platform, f"{count:,}")
+    table.add_row("[bold]total", f"[bold]{report['total']:,}")
+    console.print(table)
+    console.print(f"scored ({report['model']}): {report['scored']:,}    rejects: {report['rejects']:,}")
+    runs = Table(title="last runs")
+    for column in ("id", "kind", "source", "status", "new", "updated", "rejects", "scored", "error"):
+        runs.add_column(column)
+    for run in report["runs"]:
+        runs.add_row(
+            str(run["id"]),
+            run["kind"],
+            run["source"] or "",
+            run["status"],
+            f"{run['posts_new']:,}",
+            f"{run['posts_updated']:,}",
+            f"{run['rejects']:,}",
+            f"{run['scored']:,}",
+            (run["error"] or "")[:60],
+        )
+    console.print(runs)
+    if report["recent_rejects"]:
+        rejects = Table(title="recent rejects")
+        for column in ("source", "location", "reason"):
+            rejects.add_column(column, overflow="fold")
+        for reject in report["recent_rejects"]:
+            rejects.add_row(reject["source"], reject["location"], reject["reason"][:120])
+        console.print(rejects)
+
+
+@app.command()
+def score(
+    rescore: Annotated[bool, typer.Option(help="score every post again under the current model")] = False,
+) -> None:
+    """Score every post that has no score under the current model version."""
+    with _failures():
+        from monitor.scoring.commands import run_score
+
+        config, store = _open()
+        count = run_score(config, store, rescore=rescore, progress=errors.is_terminal)
+        console.print(f"scored {count:,} posts", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on (default from config)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default from config)")] = None,
+    debug: Annotated[bool, typer.Option(help="Dash debug mode")] = False,
+) -> None:
+    """Start the dashboard."""
+    with _failures():
+        from dashboard.app import serve as serve_dashboard
+
+        config, store = _open()
+        serve_dashboard(config, store, host or config.dashboard.host, port or config.dashboard.port, debug=debug)
+
+
+def _mount_model_commands() -> None:
+    try:
+        from monitor.scoring.commands import model_app
+    except ImportError:
+        return
+    app.add_typer(model_app, name="model", help="Train and evaluate the sentiment model.")
+
+
+_mount_model_commands()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,293 @@
+"""Typed records that cross every seam (Post, Score, Reject) and the parsers that
+turn what real exports contain (``7.6万``, ``1/14/2025 12:08``, HTML) into them."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from typing import Any
+
+PLATFORMS = (
+    "tiktok",
+    "rednote",
+    "x",
+    "reddit",
+    "bluesky",
+    "mastodon",
+    "hackernews",
+    "youtube",
+    "news",
+    "instagram",
+    "lemon8",
+)
+
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+class ParseError(ValueError):
+    """A value in an input record could not be understood; the message says why."""
+
+
+@dataclass(frozen=True)
+class Post:
+    """One public post, comment or article, normalised. ``id`` is ``platform:native_id``."""
+
+    platform: str
+    native_id: str
+    text: str
+    created_at: datetime
+    source: str = ""
+    author: str | None = None
+    title: str | None = None
+    lang: str | None = None
+    collected_at: datetime | None = None
+    url: str | None = None
+    likes: int | None = None
+    reposts: int | None = None
+    replies: int | None = None
+    views: int | None = None
+    parent_id: str | None = None
+    raw: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.platform}:{self.native_id}"
+
+
+@dataclass(frozen=True)
+class Score:
+    """What a scorer says about one post, under one model version."""
+
+    post_id: str
+    model: str
+    sentiment: str
+    sentiment_score: float
+    probs: dict[str, float]
+    topic: str
+    topic_score: float
+    topic_runner_up: str | None = None
+    topic_runner_up_score: float | None = None
+    lang: str | None = None
+    confidence: float | None = None
+    scored_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+
+@dataclass(frozen=True)
+class Reject:
+    """Bad input kept in quarantine: where it came from, why it failed, and what it was."""
+
+    source: str
+    location: str
+    reason: str
+    raw: str | None = None
+
+
+# ---------------------------------------------------------------- counts
+
+_COUNT_RE = re.compile(
+    r"^(?P<num>[+-]?(?:\d{1,3}(?:[,\s]\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<unit>[kKmMbBwW]|万|萬|亿|億|千)?\+?$"
+)
+_UNITS = {
+    None: 1,
+    "k": 1_000,
+    "千": 1_000,
+    "m": 1_000_000,
+    "b": 1_000_000_000,
+    "w": 10_000,
+    "万": 10_000,
+    "萬": 10_000,
+    "亿": 100_000_000,
+    "億": 100_000_000,
+}
+
+
+def parse_count(value: Any) -> int | None:
+    """An engagement count as an int: ``7.6万`` → 76000, ``1.2K`` → 1200, ``3,829`` → 3829.
+
+    Empty values give ``None``; anything else that is not a count raises ``ParseError``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ParseError(f"not a count: {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ParseError(f"negative count: {value}")
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isinf(value) or value < 0:
+            raise ParseError(f"not a count: {value!r}")
+        return int(round(value))
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if text in {"", "-", "—", "null", "None", "nan", "NaN", "N/A", "n/a"}:
+        return None
+    match = _COUNT_RE.match(text)
+    if not match:
+        raise ParseError(f"not a count: {text[:40]!r}")
+    number = float(re.sub(r"[,\s]", "", match["num"]))
+    unit = match["unit"]
+    multiplier = _UNITS[unit.lower() if unit and unit.isascii() else unit]
+    count = int(round(number * multiplier))
+    if count < 0:
+        raise ParseError(f"negative count: {text!r}")
+    return count
+
+
+# ---------------------------------------------------------------- timestamps
+
+_US_FORMATS = (
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y",
+    "%m/%d/%y %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
+    "%a %b %d %H:%M:%S %z %Y",  # Twitter v1 created_at
+    "%a, %d %b %Y %H:%M:%S %z",  # RFC 822 (feeds)
+    "%a, %d %b %Y %H:%M:%S %Z",
+)
+
+# Unix epochs between 2001 and 2286 in seconds; larger numbers are milliseconds or micro.
+_EPOCH_S_MIN, _EPOCH_S_MAX = 1_000_000_000, 9_999_999_999
+
+
+def _from_epoch(number: float) -> datetime:
+    magnitude = abs(number)
+    if magnitude >= 1e17:
+        number /= 1e9
+    elif magnitude >= 1e14:
+        number /= 1e6
+    elif magnitude > _EPOCH_S_MAX:
+        number /= 1e3
+    if not (_EPOCH_S_MIN / 10 <= number <= _EPOCH_S_MAX):
+        raise ParseError(f"epoch out of range: {number!r}")
+    return datetime.fromtimestamp(number, tz=timezone.utc)
+
+
+def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
+    """A timestamp in any form real exports use, as an aware UTC datetime.
+
+    ISO 8601 (with ``Z`` or an offset), ``1/14/2025 12:08``, Unix seconds, milliseconds
+    or microseconds. Naive times are taken as UTC. ``fmt`` (strptime syntax) is tried
+    first when given. Raises ``ParseError`` when nothing fits.
+    """
+    if value is None:
+        raise ParseError("missing timestamp")
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, bool):
+        raise ParseError(f"not a timestamp: {value!r}")
+    elif isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParseError(f"not a timestamp: {value!r}")
+        parsed = _from_epoch(float(value))
+    else:
+        parsed = _parse_timestamp_text(str(value).strip(), fmt)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
+    if not text:
+        raise ParseError("missing timestamp")
+    if fmt:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            pass
+    if re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
+        return _from_epoch(float(text))
+    iso = text.replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    for candidate in _US_FORMATS:
+        try:
+            return datetime.strptime(text, candidate)
+        except ValueError:
+            continue
+    hint = f" (format {fmt!r} did not match either)" if fmt else ""
+    raise ParseError(f"unrecognised timestamp {text[:40]!r}{hint}")
+
+
+# ---------------------------------------------------------------- text
+
+_BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "blockquote"}
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E]
+    + list(range(0x2066, 0x206A))
+)
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+_TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
+def normalise_text(value: Any) -> str:
+    """Plain text for scoring and display: HTML turned into text, entities decoded,
+    zero-width and direction-override characters removed, whitespace collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    text = str(value)
+    if _TAG_HINT.search(text):
+        extractor = _TextExtractor()
+        extractor.feed(text)
+        extractor.close()
+        text = "".join(extractor.parts)
+    else:
+        text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_CONTROL)
+    return " ".join(text.split())
+
+
+def stable_id(*parts: Any) -> str:
+    """A short id derived from content, for rows that carry none, so re-imports match."""
+    digest = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode())
+    return "h" + digest.hexdigest()[:20]
+
+
+def raw_json(record: Any, limit: int = 200_000) -> str:
+    """The original record as JSON text (bounded, so one giant row cannot bloat the store)."""
+    text = json.dumps(record, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit]

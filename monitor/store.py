@@ -1,0 +1,455 @@
+"""The store: posts, scores, cursors, rejects and runs, over any SQLAlchemy database URL.
+
+SQLite (WAL mode) by default, PostgreSQL by URL. Times are stored as Unix seconds (UTC)
+so per-day and per-hour buckets are plain integer arithmetic on every backend.
+The schema is versioned; ``MIGRATIONS`` holds the ordered steps.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from monitor.models import Post, Reject, Score
+
+DEFAULT_URL = "sqlite:///data/monitor.db"
+
+metadata = sa.MetaData()
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("applied_at", sa.BigInteger, nullable=False),
+)
+
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("id", sa.String, primary_key=True),
+    sa.Column("platform", sa.String, nullable=False),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("native_id", sa.String, nullable=False),
+    sa.Column("author", sa.String),
+    sa.Column("title", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("lang", sa.String),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("collected_at", sa.BigInteger, nullable=False),
+    sa.Column("url", sa.Text),
+    sa.Column("likes", sa.BigInteger),
+    sa.Column("reposts", sa.BigInteger),
+    sa.Column("replies", sa.BigInteger),
+    sa.Column("views", sa.BigInteger),
+    sa.Column("parent_id", sa.String),
+    sa.Column("raw", sa.Text),
+    sa.Index("ix_posts_platform_created", "platform", "created_at"),
+    sa.Index("ix_posts_created", "created_at"),
+    sa.Index("ix_posts_source", "source"),
+)
+
+scores = sa.Table(
+    "scores",
+    metadata,
+    sa.Column("post_id", sa.String, primary_key=True),
+    sa.Column("model", sa.String, primary_key=True),
+    sa.Column("sentiment", sa.String, nullable=False),
+    sa.Column("sentiment_score", sa.Float, nullable=False),
+    sa.Column("prob_negative", sa.Float, nullable=False),
+    sa.Column("prob_neutral", sa.Float, nullable=False),
+    sa.Column("prob_positive", sa.Float, nullable=False),
+    sa.Column("topic", sa.String, nullable=False),
+    sa.Column("topic_score", sa.Float, nullable=False),
+    sa.Column("topic_runner_up", sa.String),
+    sa.Column("topic_runner_up_score", sa.Float),
+    sa.Column("lang", sa.String),
+    sa.Column("confidence", sa.Float),
+    sa.Column("scored_at", sa.BigInteger, nullable=False),
+    sa.Index("ix_scores_model_topic", "model", "topic"),
+)
+
+source_state = sa.Table(
+    "source_state",
+    metadata,
+    sa.Column("source", sa.String, primary_key=True),
+    sa.Column("cursor", sa.Text),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
+)
+
+rejects = sa.Table(
+    "rejects",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer),
+    sa.Column("source", sa.String, nullable=False),
+    sa.Column("location", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Index("ix_rejects_source", "source"),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("source", sa.String),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("started_at", sa.BigInteger, nullable=False),
+    sa.Column("finished_at", sa.BigInteger),
+    sa.Column("posts_new", sa.Integer, nullable=False, default=0),
+    sa.Column("posts_updated", sa.Integer, nullable=False, default=0),
+    sa.Column("rejects", sa.Integer, nullable=False, default=0),
+    sa.Column("scored", sa.Integer, nullable=False, default=0),
+    sa.Column("error", sa.Text),
+    sa.Index("ix_runs_source_started", "source", "started_at"),
+)
+
+# Columns a re-collected post may change: engagement moves, the text does not.
+ENGAGEMENT = ("likes", "reposts", "replies", "views")
+
+
+def _create_v1(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+# Ordered migration steps; step i brings the schema to version i + 1. Append, never edit.
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now_ts() -> int:
+    return int(datetime.now(timezone.utc).timestamp())
+
+
+def to_ts(moment: datetime) -> int:
+    return int(moment.astimezone(timezone.utc).timestamp())
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What one write did: posts that were new, posts already stored, rejects kept."""
+
+    new: int = 0
+    updated: int = 0
+    rejected: int = 0
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            self.new + other.new, self.updated + other.updated, self.rejected + other.rejected
+        )
+
+
+@dataclass(frozen=True)
+class PostToScore:
+    id: str
+    text: str
+    title: str | None
+    lang: str | None
+
+
+class Store:
+    """All reads and writes of the database; built once by the CLI or app factory."""
+
+    def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        if migrate:
+            self.migrate()
+
+    # -------------------------------------------------------------- schema
+
+    def version(self) -> int:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("schema_version"):
+                return 0
+            return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+    def migrate(self) -> int:
+        """Apply the migrations this store lacks; returns the new version."""
+        current = self.version()
+        if current > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"the store at {self.safe_url} has schema version {current}, newer than this "
+                f"code ({SCHEMA_VERSION}); upgrade ban-monitor"
+            )
+        for version in range(current, SCHEMA_VERSION):
+            with self.engine.begin() as conn:
+                MIGRATIONS[version](conn)
+                schema_version.create(conn, checkfirst=True)
+                conn.execute(schema_version.insert().values(version=version + 1, applied_at=now_ts()))
+        return SCHEMA_VERSION
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password hidden, for messages and logs."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # -------------------------------------------------------------- writes
+
+    def write_batch(
+        self,
+        batch: Sequence[Post],
+        batch_rejects: Sequence[Reject] = (),
+        *,
+        source: str | None = None,
+        cursor: Any = None,
+        run_id: int | None = None,
+    ) -> WriteResult:
+        """Upsert posts, keep rejects and save the source's cursor in one transaction,
+        so a crash loses nothing and duplicates nothing."""
+        with self.engine.begin() as conn:
+            result = self._upsert_posts(conn, batch)
+            self._add_rejects(conn, batch_rejects, run_id)
+            if source is not None and cursor is not None:
+                self._save_cursor(conn, source, cursor)
+        return WriteResult(result.new, result.updated, len(batch_rejects))
+
+    def _upsert_posts(self, conn: Connection, batch: Sequence[Post]) -> WriteResult:
+        if not batch:
+            return WriteResult()
+        rows: dict[str, dict[str, Any]] = {}
+        collected = now_ts()
+        for post in batch:  # the last copy of a post in a batch wins, as it would across batches
+            rows[post.id] = _post_row(post, collected)
+        ids = list(rows)
+        existing: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            existing.update(conn.execute(sa.select(posts.c.id).where(posts.c.id.in_(chunk))).scalars())
+        insert = _dialect_insert(conn)(posts)
+        stmt = insert.on_conflict_do_update(
+            index_elements=[posts.c.id],
+            set_={name: sa.func.coalesce(insert.excluded[name], posts.c[name]) for name in ENGAGEMENT},
+        )
+        conn.execute(stmt, list(rows.values()))
+        return WriteResult(new=len(ids) - len(existing), updated=len(existing))
+
+    def _add_rejects(self, conn: Connection, batch: Sequence[Reject], run_id: int | None) -> None:
+        if batch:
+            created = now_ts()
+            conn.execute(
+                rejects.insert(),
+                [
+                    {
+                        "run_id": run_id,
+                        "source": r.source,
+                        "location": r.location,
+                        "reason": r.reason,
+                        "raw": None if r.raw is None else r.raw[:100_000],
+                        "created_at": created,
+                    }
+                    for r in batch
+                ],
+            )
+
+    def _save_cursor(self, conn: Connection, source: str, cursor: Any) -> None:
+        insert = _dialect_insert(conn)(source_state)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[source_state.c.source],
+                set_={"cursor": insert.excluded.cursor, "updated_at": insert.excluded.updated_at},
+            ),
+            {"source": source, "cursor": json.dumps(cursor), "updated_at": now_ts()},
+        )
+
+    def get_cursor(self, source: str) -> Any:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                sa.select(source_state.c.cursor).where(source_state.c.source == source)
+            ).scalar()
+        return None if value is None else json.loads(value)
+
+    def clear_cursor(self, source: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(source_state.delete().where(source_state.c.source == source))
+
+    # -------------------------------------------------------------- runs
+
+    def start_run(self, kind: str, source: str | None = None) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(
+                runs.insert()
+                .values(kind=kind, source=source, status="running", started_at=now_ts())
+                .returning(runs.c.id)
+            ).scalar_one()
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        result: WriteResult = WriteResult(),
+        scored: int = 0,
+        error: str | None = None,
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                runs.update()
+                .where(runs.c.id == run_id)
+                .values(
+                    status=status,
+                    finished_at=now_ts(),
+                    posts_new=result.new,
+                    posts_updated=result.updated,
+                    rejects=result.rejected,
+                    scored=scored,
+                    error=None if error is None else error[:4000],
+                )
+            )
+
+    def close_stale_runs(self) -> int:
+        """Runs still marked running belong to a process that died: mark them so."""
+        with self.engine.begin() as conn:
+            return conn.execute(
+                runs.update()
+                .where(runs.c.status == "running")
+                .values(status="interrupted", finished_at=now_ts(), error="process ended before the run finished")
+            ).rowcount
+
+    def last_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(runs).order_by(runs.c.id.desc()).limit(limit)).mappings()
+            return [dict(row) for row in rows]
+
+    # -------------------------------------------------------------- scores
+
+    def posts_to_score(self, model: str, limit: int, after_id: str = "") -> list[PostToScore]:
+        """Posts with no score under ``model``, in id order after ``after_id``."""
+        scored = sa.select(scores.c.post_id).where(
+            scores.c.post_id == posts.c.id, scores.c.model == model
+        )
+        query = (
+            sa.select(posts.c.id, posts.c.text, posts.c.title, posts.c.lang)
+            .where(posts.c.id > after_id, ~sa.exists(scored))
+            .order_by(posts.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [PostToScore(*row) for row in conn.execute(query)]
+
+    def save_scores(self, batch: Iterable[Score]) -> int:
+        rows = [_score_row(score) for score in batch]
+        if not rows:
+            return 0
+        with self.engine.begin() as conn:
+            insert = _dialect_insert(conn)(scores)
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[scores.c.post_id, scores.c.model],
+                    set_={c.name: insert.excluded[c.name] for c in scores.columns if not c.primary_key},
+                ),
+                rows,
+            )
+        return len(rows)
+
+    def delete_scores(self, model: str) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(scores.delete().where(scores.c.model == model)).rowcount
+
+    # -------------------------------------------------------------- status
+
+    def posts_per_platform(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(posts.c.platform, sa.func.count()).group_by(posts.c.platform).order_by(posts.c.platform)
+            )
+            return {platform: count for platform, count in rows}
+
+    def count_scored(self, model: str | None = None) -> int:
+        query = sa.select(sa.func.count()).select_from(scores)
+        if model is not None:
+            query = query.where(scores.c.model == model)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def count_rejects(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(rejects)).scalar_one()
+
+    def recent_rejects(self, limit: int = 10) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(rejects).order_by(rejects.c.id.desc()).limit(limit)).mappings()
+            return [dict(row) for row in rows]
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+def _dialect_insert(conn: Connection) -> Callable[..., Any]:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _post_row(post: Post, collected: int) -> dict[str, Any]:
+    return {
+        "id": post.id,
+        "platform": post.platform,
+        "source": post.source,
+        "native_id": post.native_id,
+        "author": post.author,
+        "title": post.title,
+        "text": post.text,
+        "lang": post.lang,
+        "created_at": to_ts(post.created_at),
+        "collected_at": to_ts(post.collected_at) if post.collected_at else collected,
+        "url": post.url,
+        "likes": post.likes,
+        "reposts": post.reposts,
+        "replies": post.replies,
+        "views": post.views,
+        "parent_id": post.parent_id,
+        "raw": post.raw,
+    }
+
+
+def _score_row(score: Score) -> dict[str, Any]:
+    return {
+        "post_id": score.post_id,
+        "model": score.model,
+        "sentiment": score.sentiment,
+        "sentiment_score": score.sentiment_score,
+        "prob_negative": score.probs.get("negative", 0.0),
+        "prob_neutral": score.probs.get("neutral", 0.0),
+        "prob_positive": score.probs.get("positive", 0.0),
+        "topic": score.topic,
+        "topic_score": score.topic_score,
+        "topic_runner_up": score.topic_runner_up,
+        "topic_runner_up_score": score.topic_runner_up_score,
+        "lang": score.lang,
+        "confidence": score.confidence,
+        "scored_at": to_ts(score.scored_at),
+    }

@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import sqlalchemy as sa
+
+from collectors.files import FileCollector, FileImportError, FileOptions, detect_encoding
+from monitor.sources import run_collector
+from monitor.store import Store
+
+REDNOTE_MAP = {"text": "title+content", "created_at": "create_time", "id": "note_id", "likes": "liked_count", "author": "user_name"}
+
+
+def import_file(store: Store, path: Path, platform: str, mapping: dict[str, str] | None = None, **options):
+    collector = FileCollector("test", FileOptions(path=path, platform=platform, map=mapping or {}, **options))
+    result, _ = run_collector(store, collector, "test", use_saved_cursor=False)
+    return result
+
+
+def rows(store: Store, sql: str) -> list[tuple]:
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.exec_driver_sql(sql)]
+
+
+def test_rednote_export_with_bom_and_wan_counts(store: Store, fixtures: Path) -> None:
+    result = import_file(store, fixtures / "files/rednote_export.csv", "rednote", REDNOTE_MAP)
+    assert (result.new, result.rejected) == (4, 2)
+    got = dict(rows(store, "SELECT native_id, likes FROM posts"))
+    assert got["64f1a0c2000000001e03a1b1"] == 76_000
+    assert got["64f1a0c2000000001e03a1b6"] == 25_000
+    texts = [t for (t,) in rows(store, "SELECT text FROM posts ORDER BY native_id")]
+    assert texts[0] == "欢迎美国朋友 欢迎来到小红书！猫税奉上🐱 welcome TikTok refugees"
+    assert "Paying my cat tax & saying hi" in texts[-1]
+    reasons = rows(store, "SELECT location, reason FROM rejects ORDER BY location")
+    assert reasons[0][0].endswith("rednote_export.csv:5") and reasons[0][1] == "no text"
+    assert reasons[1][0].endswith("rednote_export.csv:6") and "timestamp" in reasons[1][1]
+
+
+def test_raw_keeps_the_original_record(store: Store, fixtures: Path) -> None:
+    import_file(store, fixtures / "files/rednote_export.csv", "rednote", REDNOTE_MAP)
+    (raw,) = rows(store, "SELECT raw FROM posts WHERE native_id='64f1a0c2000000001e03a1b6'")[0]
+    assert json.loads(raw)["content"] == "Paying my <b>cat tax</b> &amp; saying hi 👋"
+
+
+def test_reddit_export_in_latin1_with_posts_and_comments(store: Store, fixtures: Path) -> None:
+    result = import_file(
+        store, fixtures / "files/reddit_export.csv", "reddit", {"text": "title+selftext+body", "url": "permalink"}
+    )
+    assert (result.new, result.rejected) == (3, 1)
+    got = {r[0]: r[1:] for r in rows(store, "SELECT native_id, text, parent_id, likes, created_at FROM posts")}
+    assert "Café owners" in got["1i0abcd"][0]
+    assert got["m6x1"][1] == "1i0abcd"
+    assert got["m6x1"][0] == "Honestly the data privacy argument never convinced me. Second line of the comment."
+    assert got["m6x2"][2] == 1_100_000
+    assert got["m6x2"][3] == 1737130500  # milliseconds became seconds
+
+
+def test_jsonl_with_broken_lines_keeps_the_good_ones(store: Store, fixtures: Path) -> None:
+    result = import_file(store, fixtures / "files/posts_broken.jsonl", "column:platform")
+    assert (result.new, result.rejected) == (3, 3)
+    assert store.posts_per_platform() == {"bluesky": 1, "x": 2}
+    reasons = dict(rows(store, "SELECT location, reason FROM rejects"))
+    broken = [r for loc, r in reasons.items() if loc.endswith(":2")]
+    assert broken and broken[0].startswith("broken JSON line")
+
+
+def test_reimport_is_idempotent(store: Store, fixtures: Path) -> None:
+    import_file(store, fixtures / "files/rednote_export.csv", "rednote", REDNOTE_MAP)
+    again = import_file(store, fixtures / "files/rednote_export.csv", "rednote", REDNOTE_MAP)
+    assert (again.new, again.updated) == (0, 4)
+    assert store.posts_per_platform() == {"rednote": 4}
+
+
+def test_rows_without_id_get_a_stable_one(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "noid.csv"
+    path.write_text("content,date\nhello there,2025-01-14\nsecond post,2025-01-15\n", encoding="utf-8")
+    import_file(store, path, "tiktok", {"text": "content", "created_at": "date"})
+    again = import_file(store, path, "tiktok", {"text": "content", "created_at": "date"})
+    assert (again.new, again.updated) == (0, 2)
+
+
+def test_a_wrong_column_names_it_and_lists_the_available_ones(store: Store, fixtures: Path) -> None:
+    with pytest.raises(FileImportError) as err:
+        import_file(store, fixtures / "files/rednote_export.csv", "rednote", {"text": "contnt"})
+    assert "'contnt'" in str(err.value) and "'content'" in str(err.value)
+
+
+def test_empty_file_imports_nothing(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    result = import_file(store, path, "x")
+    assert (result.new, result.rejected) == (0, 0)
+
+
+def test_a_single_50mb_line_is_handled(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("text,created_at\n")
+        handle.write('"' + "x" * 50_000_000 + '",2025-01-14\n')
+        handle.write("small,2025-01-15\n")
+    result = import_file(store, path, "x")
+    assert result.new == 2
+    assert max(length for (length,) in rows(store, "SELECT length(text) FROM posts")) == 100_000
+
+
+def test_non_utf8_bytes_do_not_stop_the_import(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("text,created_at\nfine ünïcode,2025-01-14\n".encode() + b"bad \xff\xfe bytes,2025-01-15\n")
+    result = import_file(store, path, "x", encoding="utf-8")
+    assert result.new == 2
+
+
+def test_encoding_is_detected() -> None:
+    assert detect_encoding("\ufeffa,b".encode("utf-8")) == "utf-8-sig"
+    assert detect_encoding("naïve".encode()) == "utf-8"
+    assert detect_encoding("naïve".encode("latin-1")) == "cp1252"
+    assert detect_encoding("欢迎".encode()[:-1]) == "utf-8"
+
+
+def test_parquet_and_truncated_parquet(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "posts.parquet"
+    table = pa.table({"id": ["a", "b"], "text": ["one", "two"], "created_at": ["2025-01-14", "2025-01-15"], "likes": [1, 2]})
+    pq.write_table(table, path)
+    assert import_file(store, path, "youtube").new == 2
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    with pytest.raises(FileImportError, match="Parquet"):
+        import_file(store, broken, "youtube")
+
+
+def test_gzipped_jsonl_with_nested_fields(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "nested.jsonl.gz"
+    record = {"id": "n1", "desc": "nested", "createTime": 1737129600, "author": {"uniqueId": "creator"}, "stats": {"diggCount": "1.2万"}}
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+    mapping = {"text": "desc", "created_at": "createTime", "author": "author.uniqueId", "likes": "stats.diggCount"}
+    assert import_file(store, path, "tiktok", mapping).new == 1
+    assert rows(store, "SELECT author, likes FROM posts") == [("creator", 12_000)]
+
+
+def test_killed_import_resumes_from_its_cursor_without_duplicates(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text("id,text,created_at\n" + "".join(f"{i},post {i},2025-01-14\n" for i in range(1000)), encoding="utf-8")
+    collector = FileCollector("many", FileOptions(path=path, platform="x", chunk_rows=100))
+    batches = collector.collect(None)
+    for _ in range(3):  # the process dies after three committed batches
+        batch = next(batches)
+        store.write_batch(batch.posts, batch.rejects, source="many", cursor=batch.cursor)
+    assert store.get_cursor("many")["rows"] == 300
+    result, _ = run_collector(store, FileCollector("many", collector.options), "many")
+    assert (result.new, result.updated) == (700, 0)
+    assert store.posts_per_platform() == {"x": 1000}
+    # Unchanged file, complete cursor: nothing to read.
+    result, _ = run_collector(store, FileCollector("many", collector.options), "many")
+    assert (result.new, result.updated) == (0, 0)
+
+
+def test_no_time_column_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "notime.csv"
+    path.write_text("text\nhello\n", encoding="utf-8")
+    with pytest.raises(FileImportError, match="created_at"):
+        import_file(store, path, "x")
+
+
+def test_failed_run_is_recorded(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "notime.csv"
+    path.write_text("text\nhello\n", encoding="utf-8")
+    with pytest.raises(FileImportError):
+        import_file(store, path, "x")
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT status FROM runs")).scalar() == "failed"

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.models import ParseError, normalise_text, parse_count, parse_timestamp, stable_id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7.6万", 76_000),
+        ("1.2K", 1_200),
+        ("12.5k", 12_500),
+        ("3,829", 3_829),
+        ("1.1M", 1_100_000),
+        ("3.4w", 34_000),
+        ("999+", 999),
+        ("1.5亿", 150_000_000),
+        ("２万", 20_000),  # full-width digits, as Chinese apps print them
+        (" 42 ", 42),
+        (17, 17),
+        (3.0, 3),
+        ("", None),
+        (None, None),
+        ("-", None),
+    ],
+)
+def test_parse_count_reads_real_export_counts(text: object, expected: int | None) -> None:
+    assert parse_count(text) == expected
+
+
+@pytest.mark.parametrize("text", ["abc", "1.2.3", "--5", "1e9x", "-3"])
+def test_parse_count_rejects_garbage(text: str) -> None:
+    with pytest.raises(ParseError):
+        parse_count(text)
+
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-01-19T18:00:00Z", datetime(2025, 1, 19, 18, 0, tzinfo=UTC)),
+        ("2025-02-05 19:11:03+00:00", datetime(2025, 2, 5, 19, 11, 3, tzinfo=UTC)),
+        ("2025-01-18T22:30:00-05:00", datetime(2025, 1, 19, 3, 30, tzinfo=UTC)),
+        ("1/14/2025 12:08", datetime(2025, 1, 14, 12, 8, tzinfo=UTC)),
+        ("2025-01-14", datetime(2025, 1, 14, tzinfo=UTC)),
+        (1737129600, datetime(2025, 1, 17, 16, 0, tzinfo=UTC)),
+        ("1737129600", datetime(2025, 1, 17, 16, 0, tzinfo=UTC)),
+        (1737129600123, datetime(2025, 1, 17, 16, 0, 0, 123000, tzinfo=UTC)),
+        ("1737129600123", datetime(2025, 1, 17, 16, 0, 0, 123000, tzinfo=UTC)),
+        ("Fri Jan 17 16:00:00 +0000 2025", datetime(2025, 1, 17, 16, 0, tzinfo=UTC)),
+        ("2025年1月14日 09:30", datetime(2025, 1, 14, 9, 30, tzinfo=UTC)),
+    ],
+)
+def test_parse_timestamp_gives_utc(value: object, expected: datetime) -> None:
+    parsed = parse_timestamp(value)
+    assert parsed == expected
+    assert parsed.utcoffset().total_seconds() == 0
+
+
+def test_parse_timestamp_uses_the_format_hint() -> None:
+    assert parse_timestamp("14.01.2025 08:00", "%d.%m.%Y %H:%M") == datetime(2025, 1, 14, 8, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", ["", "yesterday", "2025-13-45", None, float("nan"), 12])
+def test_parse_timestamp_rejects_nonsense(value: object) -> None:
+    with pytest.raises(ParseError):
+        parse_timestamp(value)
+
+
+def test_normalise_text_strips_html_and_keeps_words() -> None:
+    assert normalise_text("<p>Hello&nbsp;<b>world</b></p><script>alert(1)</script>") == "Hello world"
+    assert normalise_text("a &amp; b\n\n  c") == "a & b c"
+    assert normalise_text("zero\u200bwidth \u202eevil") == "zerowidth evil"
+    assert normalise_text("欢迎  美国朋友") == "欢迎 美国朋友"
+
+
+def test_stable_id_depends_on_content_only() -> None:
+    assert stable_id("x", "a") == stable_id("x", "a")
+    assert stable_id("x", "a") != stable_id("x", "b")
+
+
+@given(st.one_of(st.text(max_size=30), st.integers(), st.floats(), st.none(), st.booleans()))
+def test_parse_count_never_raises_anything_but_parse_error(value: object) -> None:
+    try:
+        result = parse_count(value)
+    except ParseError:
+        return
+    assert result is None or (isinstance(result, int) and result >= 0)
+
+
+@given(st.one_of(st.text(max_size=40), st.integers(), st.floats(), st.none()))
+def test_parse_timestamp_never_raises_anything_but_parse_error(value: object) -> None:
+    try:
+        result = parse_timestamp(value)
+    except ParseError:
+        return
+    assert result.tzinfo is not None
+
+
+@given(st.text(max_size=200))
+def test_normalise_text_gives_single_spaced_visible_text(value: str) -> None:
+    text = normalise_text(value)
+    assert text == text.strip()
+    assert "  " not in text and "\n" not in text
+    assert not any(ch in text for ch in "\u200b\u202e\ufeff\x00")

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from monitor.models import Post, Reject, Score
+from monitor.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+WHEN = datetime(2025, 1, 17, 16, 0, tzinfo=timezone.utc)
+
+
+def make_post(native_id: str = "1", **changes: object) -> Post:
+    post = Post(platform="x", native_id=native_id, text=f"post {native_id}", created_at=WHEN, source="test", likes=1)
+    return replace(post, **changes)
+
+
+def test_store_is_created_on_first_use_with_wal(tmp_path) -> None:
+    path = tmp_path / "deep" / "folder" / "monitor.db"
+    store = Store(f"sqlite:///{path}")
+    assert path.exists()
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    assert store.version() == SCHEMA_VERSION
+
+
+def test_reimport_changes_nothing_but_engagement(store: Store) -> None:
+    first = store.write_batch([make_post("1"), make_post("2")])
+    assert (first.new, first.updated) == (2, 0)
+    second = store.write_batch([make_post("1", likes=50, text="edited text"), make_post("2")])
+    assert (second.new, second.updated) == (0, 2)
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT id, text, likes FROM posts ORDER BY id").all()
+    assert rows == [("x:1", "post 1", 50), ("x:2", "post 2", 1)]
+
+
+def test_missing_engagement_does_not_erase_a_known_count(store: Store) -> None:
+    store.write_batch([make_post("1", likes=10)])
+    store.write_batch([make_post("1", likes=None)])
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT likes FROM posts").scalar() == 10
+
+
+def test_duplicates_inside_one_batch_count_once(store: Store) -> None:
+    result = store.write_batch([make_post("1"), make_post("1", likes=9)])
+    assert (result.new, result.updated) == (1, 0)
+    assert store.posts_per_platform() == {"x": 1}
+
+
+def test_cursor_and_rejects_are_saved_with_the_posts(store: Store) -> None:
+    store.write_batch([make_post("1")], [Reject("src", "f.csv:3", "no text", "{}")], source="src", cursor={"rows": 3})
+    assert store.get_cursor("src") == {"rows": 3}
+    assert store.count_rejects() == 1
+    store.write_batch([], source="src", cursor={"rows": 9})
+    assert store.get_cursor("src") == {"rows": 9}
+
+
+def test_failed_transaction_keeps_neither_posts_nor_cursor(store: Store) -> None:
+    bad = make_post("2", text=None)  # violates NOT NULL: the whole batch must roll back
+    try:
+        store.write_batch([make_post("1"), bad], source="src", cursor={"rows": 2})
+    except sa.exc.IntegrityError:
+        pass
+    assert store.posts_per_platform() == {}
+    assert store.get_cursor("src") is None
+
+
+def test_scores_are_kept_per_model_version(store: Store) -> None:
+    store.write_batch([make_post("1"), make_post("2")])
+    assert [p.id for p in store.posts_to_score("m@1", 10)] == ["x:1", "x:2"]
+    score = Score("x:1", "m@1", "positive", 0.8, {"negative": 0.05, "neutral": 0.1, "positive": 0.85}, "migration", 0.6)
+    store.save_scores([score])
+    store.save_scores([score])
+    assert [p.id for p in store.posts_to_score("m@1", 10)] == ["x:2"]
+    assert [p.id for p in store.posts_to_score("m@2", 10)] == ["x:1", "x:2"]
+    assert store.count_scored("m@1") == 1
+    assert store.delete_scores("m@1") == 1
+
+
+def test_runs_left_running_are_marked_interrupted(store: Store) -> None:
+    run_id = store.start_run("collect", "src")
+    assert store.close_stale_runs() == 1
+    assert store.last_runs()[0]["id"] == run_id
+    assert store.last_runs()[0]["status"] == "interrupted"
+
+
+def test_migrations_apply_in_order_once(store_url: str, monkeypatch) -> None:
+    applied = []
+
+    def add_column(conn: sa.Connection) -> None:
+        applied.append("v2")
+        conn.exec_driver_sql("ALTER TABLE posts ADD COLUMN extra TEXT")
+
+    Store(store_url)
+    monkeypatch.setattr("monitor.store.MIGRATIONS", [*MIGRATIONS, add_column])
+    monkeypatch.setattr("monitor.store.SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    upgraded = Store(store_url)
+    assert upgraded.version() == SCHEMA_VERSION + 1
+    Store(store_url)
+    assert applied == ["v2"]
+    with upgraded.engine.connect() as conn:
+        assert "extra" in {c["name"] for c in sa.inspect(conn).get_columns("posts")}
+
+
+def test_a_newer_store_is_refused(store_url: str, monkeypatch) -> None:
+    Store(store_url)
+    monkeypatch.setattr("monitor.store.SCHEMA_VERSION", 0)
+    try:
+        Store(store_url)
+    except RuntimeError as err:
+        assert "newer than this code" in str(err)
+    else:
+        raise AssertionError("a store newer than the code must be refused")

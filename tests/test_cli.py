@@ -1,0 +1,117 @@
+"""The ``monitor`` command end to end, in a temporary folder, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests/fixtures/files"
+
+
+def monitor(tmp_path: Path, *args: str, config: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "MONITOR_DB_URL": f"sqlite:///{tmp_path / 'monitor.db'}",
+        "MONITOR_CONFIG": str(config or REPO / "configs/monitor.yaml"),
+        "HF_HUB_OFFLINE": "1",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "monitor.cli", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def status(tmp_path: Path) -> dict:
+    result = monitor(tmp_path, "status", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_import_with_the_documented_syntax(tmp_path: Path) -> None:
+    args = [
+        "import", str(FIXTURES / "rednote_export.csv"), "--platform", "rednote",
+        "--map", "text=title+content", "--map", "created_at=create_time", "--map", "id=note_id",
+        "--map", "likes=liked_count", "--map", "author=user_name",
+    ]  # fmt: skip
+    result = monitor(tmp_path, *args)
+    assert result.returncode == 0, result.stderr
+    assert "imported 4, updated 0, rejected 2" in " ".join(result.stdout.split())
+    again = monitor(tmp_path, *args)
+    assert "imported 0, updated 4, rejected 2" in " ".join(again.stdout.split())
+    report = status(tmp_path)
+    assert report["posts"] == {"rednote": 4}
+    assert report["rejects"] == 4
+    assert report["scored"] == 0
+
+
+def test_platform_from_a_column_and_date_format(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("site,body,when\nTwitter,hello,14.01.2025 08:00\nxiaohongshu,你好,15.01.2025 09:00\n", encoding="utf-8")
+    result = monitor(
+        tmp_path, "import", str(path), "--platform", "column:site", "--map", "text=body",
+        "--map", "created_at=when", "--date-format", "%d.%m.%Y %H:%M",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert status(tmp_path)["posts"] == {"rednote": 1, "x": 1}
+
+
+def test_a_wrong_column_is_a_clear_error_without_traceback(tmp_path: Path) -> None:
+    result = monitor(
+        tmp_path, "import", str(FIXTURES / "rednote_export.csv"), "--platform", "rednote", "--map", "text=contnt"
+    )
+    assert result.returncode == 1
+    assert "'contnt'" in result.stderr and "available" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--map", "text"], "FIELD=COLUMN"),
+        (["--map", "colour=content"], "unknown field"),
+    ],
+)
+def test_bad_options_are_clear_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = monitor(tmp_path, "import", str(FIXTURES / "rednote_export.csv"), "--platform", "rednote", *args)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_file_and_invalid_config_fail_cleanly(tmp_path: Path) -> None:
+    result = monitor(tmp_path, "import", str(tmp_path / "nope.csv"), "--platform", "x")
+    assert result.returncode == 1 and "not found" in result.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources:\n  - {name: s, type: sample, every: often}\n", encoding="utf-8")
+    result = monitor(tmp_path, "status", config=bad)
+    assert result.returncode == 1
+    assert "sources[0].every" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_collect_runs_a_configured_file_source(tmp_path: Path) -> None:
+    config = tmp_path / "monitor.yaml"
+    config.write_text(
+        "sources:\n"
+        f"  - {{name: broken, type: files, path: {FIXTURES / 'posts_broken.jsonl'}, platform: 'column:platform'}}\n"
+        "  - {name: missing, type: files, path: nowhere.csv, platform: x}\n",
+        encoding="utf-8",
+    )
+    result = monitor(tmp_path, "collect", config=config)
+    assert result.returncode == 1  # one source failed ...
+    assert "missing" in result.stderr
+    assert status(tmp_path)["posts"] == {"bluesky": 1, "x": 2}  # ... and the other still ran
+    listing = monitor(tmp_path, "sources", config=config)
+    assert listing.returncode == 0 and "broken" in listing.stdout and "files" in listing.stdout
+
+
+@pytest.mark.slow
+def test_collect_the_bundled_sample(tmp_path: Path) -> None:
+    result = monitor(tmp_path, "collect", "--source", "sample")
+    assert result.returncode == 0, result.stderr
+    report = status(tmp_path)
+    assert report["total"] >= 20_000
+    assert len(report["posts"]) >= 7
