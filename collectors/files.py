@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -62,8 +62,25 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "author": ("author", "user_name", "username", "user", "nickname", "screen_name", "handle", "author_name"),
     "url": ("url", "link", "permalink", "post_url", "note_url"),
-    "likes": ("likes", "like_count", "liked_count", "favorite_count", "score", "ups", "digg_count", "upvotes"),
-    "reposts": ("reposts", "repost_count", "retweet_count", "share_count", "shares", "shared_count", "reblogs_count"),
+    "likes": (
+        "likes",
+        "like_count",
+        "liked_count",
+        "favorite_count",
+        "score",
+        "ups",
+        "digg_count",
+        "upvotes",
+    ),
+    "reposts": (
+        "reposts",
+        "repost_count",
+        "retweet_count",
+        "share_count",
+        "shares",
+        "shared_count",
+        "reblogs_count",
+    ),
     "replies": ("replies", "reply_count", "comment_count", "comments", "num_comments", "replies_count"),
     "views": ("views", "view_count", "play_count", "impressions", "impression_count"),
     "parent_id": ("parent_id", "in_reply_to_id", "reply_to", "parent"),
@@ -252,7 +269,7 @@ class FileCollector:
             return
         columns = leading[-1].record.keys() if leading[-1].record is not None else ()
         converter = RowConverter(self.options, self.name, columns)
-        collected_at = datetime.now(timezone.utc)
+        collected_at = datetime.now(UTC)
         batch = Batch()
         count = 0
         location = str(path)
@@ -261,13 +278,20 @@ class FileCollector:
             if count <= skip:
                 continue
             if row.record is None:
-                batch.rejects.append(Reject(self.name, f"{location}:{row.line}", row.error or "unreadable row", row.raw))
+                batch.rejects.append(
+                    Reject(self.name, f"{location}:{row.line}", row.error or "unreadable row", row.raw)
+                )
             else:
                 try:
                     batch.posts.append(converter.convert(row.record, collected_at))
                 except (ParseError, ValueError, TypeError, OverflowError) as err:
                     batch.rejects.append(
-                        Reject(self.name, f"{location}:{row.line}", str(err) or type(err).__name__, _raw(row.record))
+                        Reject(
+                            self.name,
+                            f"{location}:{row.line}",
+                            str(err) or type(err).__name__,
+                            _raw(row.record),
+                        )
                     )
             if len(batch.posts) + len(batch.rejects) >= self.options.chunk_rows:
                 batch.cursor = {"file": identity, "rows": count, "complete": False}
@@ -420,7 +444,9 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
                 yield Row(number, None, "broken JSON line: nested too deeply", _clip(stripped))
                 continue
             if not isinstance(record, dict):
-                yield Row(number, None, f"expected a JSON object, got {type(record).__name__}", _clip(stripped))
+                yield Row(
+                    number, None, f"expected a JSON object, got {type(record).__name__}", _clip(stripped)
+                )
                 continue
             yield Row(number, record)
 

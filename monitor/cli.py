@@ -106,7 +106,9 @@ def import_file(
     date_format: Annotated[str | None, typer.Option(help="strptime format of the time column")] = None,
     encoding: Annotated[str | None, typer.Option(help="text encoding (default: detected)")] = None,
     format_: Annotated[str, typer.Option("--format", help="auto, csv, jsonl or parquet")] = "auto",
-    source: Annotated[str | None, typer.Option(help="source name to record (default: import:FILENAME)")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="source name to record (default: import:FILENAME)")
+    ] = None,
 ) -> None:
     """Import one export file into the store; bad rows go to rejects."""
     from collectors.files import FileCollector, FileOptions
@@ -166,7 +168,9 @@ def collect(
     """Run the configured sources once, each from its saved cursor."""
     with _failures():
         config, store = _open()
-        chosen = [config.source(name) for name in source] if source else [s for s in config.sources if s.enabled]
+        chosen = (
+            [config.source(name) for name in source] if source else [s for s in config.sources if s.enabled]
+        )
         if not chosen:
             raise CommandError(f"no sources are configured in {config.path or 'the config'}")
         failed = _collect_sources(config, store, chosen)
@@ -186,7 +190,9 @@ def _collect_sources(config: Config, store: Store, chosen: list[SourceConfig]) -
         with _progress(source.name) as progress:
             task = progress.add_task(source.name, total=None, summary="")
             try:
-                result, _ = run_collector(store, collector, source.name, on_batch=_progress_callback(progress, task))
+                result, _ = run_collector(
+                    store, collector, source.name, on_batch=_progress_callback(progress, task)
+                )
             except (FileImportError, OSError, ValueError) as err:
                 errors.print(f"[red]{source.name} failed:[/red] {err}", highlight=False, soft_wrap=True)
                 failed.append(source.name)
@@ -316,7 +322,9 @@ def serve(
         from dashboard.app import serve as serve_dashboard
 
         config, store = _open()
-        serve_dashboard(config, store, host or config.dashboard.host, port or config.dashboard.port, debug=debug)
+        serve_dashboard(
+            config, store, host or config.dashboard.host, port or config.dashboard.port, debug=debug
+        )
 
 
 def _mount_model_commands() -> None:

@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -76,7 +76,7 @@ class Score:
     topic_runner_up_score: float | None = None
     lang: str | None = None
     confidence: float | None = None
-    scored_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    scored_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,10 @@ def parse_count(value: Any) -> int | None:
         if math.isinf(value) or value < 0:
             raise ParseError(f"not a count: {value!r}")
         return int(round(value))
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value).strip()
+    if text.isdigit() and text.isascii():
+        return int(text)
+    text = unicodedata.normalize("NFKC", text)
     if text in {"", "-", "—", "null", "None", "nan", "NaN", "N/A", "n/a"}:
         return None
     match = _COUNT_RE.match(text)
@@ -175,7 +178,7 @@ def _from_epoch(number: float) -> datetime:
         number /= 1e3
     if not (_EPOCH_S_MIN / 10 <= number <= _EPOCH_S_MAX):
         raise ParseError(f"epoch out of range: {number!r}")
-    return datetime.fromtimestamp(number, tz=timezone.utc)
+    return datetime.fromtimestamp(number, tz=UTC)
 
 
 def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
@@ -198,8 +201,8 @@ def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
     else:
         parsed = _parse_timestamp_text(str(value).strip(), fmt)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
@@ -229,11 +232,8 @@ def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
 # ---------------------------------------------------------------- text
 
 _BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "blockquote"}
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E]
-    + list(range(0x2066, 0x206A))
-)
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+# Zero-width, direction-override and control characters: invisible, or able to disguise text.
+_INVISIBLE_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 class _TextExtractor(HTMLParser):
@@ -277,8 +277,9 @@ def normalise_text(value: Any) -> str:
         text = "".join(extractor.parts)
     else:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_CONTROL)
-    return " ".join(text.split())
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(_INVISIBLE_RE.sub("", text).split())
 
 
 def stable_id(*parts: Any) -> str:

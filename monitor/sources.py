@@ -71,7 +71,9 @@ def load_collector_class(kind: str) -> type[Collector]:
         raise ConfigError(f"cannot load source type {kind!r} from {target!r}: {err}") from err
 
 
-def build_collector(source: SourceConfig, *, where: str = "sources", resolve: Callable[[Any], Any] | None = None) -> Collector:
+def build_collector(
+    source: SourceConfig, *, where: str = "sources", resolve: Callable[[Any], Any] | None = None
+) -> Collector:
     """The collector for one configured source, its options validated.
 
     ``where`` prefixes error messages (for example ``configs/monitor.yaml: sources[2]``)."""

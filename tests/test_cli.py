@@ -22,7 +22,12 @@ def monitor(tmp_path: Path, *args: str, config: Path | None = None) -> subproces
         "HF_HUB_OFFLINE": "1",
     }
     return subprocess.run(
-        [sys.executable, "-m", "monitor.cli", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "monitor.cli", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -51,7 +56,10 @@ def test_import_with_the_documented_syntax(tmp_path: Path) -> None:
 
 def test_platform_from_a_column_and_date_format(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_text("site,body,when\nTwitter,hello,14.01.2025 08:00\nxiaohongshu,你好,15.01.2025 09:00\n", encoding="utf-8")
+    path.write_text(
+        "site,body,when\nTwitter,hello,14.01.2025 08:00\nxiaohongshu,你好,15.01.2025 09:00\n",
+        encoding="utf-8",
+    )
     result = monitor(
         tmp_path, "import", str(path), "--platform", "column:site", "--map", "text=body",
         "--map", "created_at=when", "--date-format", "%d.%m.%Y %H:%M",
@@ -62,7 +70,13 @@ def test_platform_from_a_column_and_date_format(tmp_path: Path) -> None:
 
 def test_a_wrong_column_is_a_clear_error_without_traceback(tmp_path: Path) -> None:
     result = monitor(
-        tmp_path, "import", str(FIXTURES / "rednote_export.csv"), "--platform", "rednote", "--map", "text=contnt"
+        tmp_path,
+        "import",
+        str(FIXTURES / "rednote_export.csv"),
+        "--platform",
+        "rednote",
+        "--map",
+        "text=contnt",
     )
     assert result.returncode == 1
     assert "'contnt'" in result.stderr and "available" in result.stderr
@@ -96,7 +110,8 @@ def test_collect_runs_a_configured_file_source(tmp_path: Path) -> None:
     config = tmp_path / "monitor.yaml"
     config.write_text(
         "sources:\n"
-        f"  - {{name: broken, type: files, path: {FIXTURES / 'posts_broken.jsonl'}, platform: 'column:platform'}}\n"
+        f"  - {{name: broken, type: files, path: {FIXTURES / 'posts_broken.jsonl'}, "
+        "platform: 'column:platform'}\n"
         "  - {name: missing, type: files, path: nowhere.csv, platform: x}\n",
         encoding="utf-8",
     )
@@ -115,3 +130,42 @@ def test_collect_the_bundled_sample(tmp_path: Path) -> None:
     report = status(tmp_path)
     assert report["total"] >= 20_000
     assert len(report["posts"]) >= 7
+
+
+@pytest.mark.slow
+def test_killed_import_rerun_ends_with_exactly_the_rows_of_the_file(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    path = tmp_path / "big.csv"
+    count = 60_000
+    path.write_text(
+        "id,text,created_at,likes\n"
+        + "".join(f"{i},post number {i},2025-01-14 10:00,{i % 7}万\n" for i in range(count)),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "MONITOR_DB_URL": f"sqlite:///{tmp_path / 'monitor.db'}",
+        "MONITOR_CONFIG": str(REPO / "configs/monitor.yaml"),
+    }
+    command = [sys.executable, "-m", "monitor.cli", "import", str(path), "--platform", "x"]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # kill it once some, but not all, rows are stored
+        time.sleep(0.2)
+        stored = status(tmp_path)["total"] if (tmp_path / "monitor.db").exists() else 0
+        if 0 < stored < count:
+            break
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    partial = status(tmp_path)["total"]
+    assert 0 < partial < count
+    result = monitor(tmp_path, "import", str(path), "--platform", "x")
+    assert result.returncode == 0, result.stderr
+    report = status(tmp_path)
+    assert report["total"] == count
+    statuses = [run["status"] for run in report["runs"]]
+    assert "running" not in statuses and "interrupted" in statuses

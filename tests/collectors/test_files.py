@@ -13,7 +13,13 @@ from collectors.files import FileCollector, FileImportError, FileOptions, detect
 from monitor.sources import run_collector
 from monitor.store import Store
 
-REDNOTE_MAP = {"text": "title+content", "created_at": "create_time", "id": "note_id", "likes": "liked_count", "author": "user_name"}
+REDNOTE_MAP = {
+    "text": "title+content",
+    "created_at": "create_time",
+    "id": "note_id",
+    "likes": "liked_count",
+    "author": "user_name",
+}
 
 
 def import_file(store: Store, path: Path, platform: str, mapping: dict[str, str] | None = None, **options):
@@ -49,13 +55,20 @@ def test_raw_keeps_the_original_record(store: Store, fixtures: Path) -> None:
 
 def test_reddit_export_in_latin1_with_posts_and_comments(store: Store, fixtures: Path) -> None:
     result = import_file(
-        store, fixtures / "files/reddit_export.csv", "reddit", {"text": "title+selftext+body", "url": "permalink"}
+        store,
+        fixtures / "files/reddit_export.csv",
+        "reddit",
+        {"text": "title+selftext+body", "url": "permalink"},
     )
     assert (result.new, result.rejected) == (3, 1)
-    got = {r[0]: r[1:] for r in rows(store, "SELECT native_id, text, parent_id, likes, created_at FROM posts")}
+    got = {
+        r[0]: r[1:] for r in rows(store, "SELECT native_id, text, parent_id, likes, created_at FROM posts")
+    }
     assert "Café owners" in got["1i0abcd"][0]
     assert got["m6x1"][1] == "1i0abcd"
-    assert got["m6x1"][0] == "Honestly the data privacy argument never convinced me. Second line of the comment."
+    assert (
+        got["m6x1"][0] == "Honestly the data privacy argument never convinced me. Second line of the comment."
+    )
     assert got["m6x2"][2] == 1_100_000
     assert got["m6x2"][3] == 1737130500  # milliseconds became seconds
 
@@ -110,7 +123,9 @@ def test_a_single_50mb_line_is_handled(store: Store, tmp_path: Path) -> None:
 
 def test_non_utf8_bytes_do_not_stop_the_import(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
-    path.write_bytes("text,created_at\nfine ünïcode,2025-01-14\n".encode() + b"bad \xff\xfe bytes,2025-01-15\n")
+    path.write_bytes(
+        "text,created_at\nfine ünïcode,2025-01-14\n".encode() + b"bad \xff\xfe bytes,2025-01-15\n"
+    )
     result = import_file(store, path, "x", encoding="utf-8")
     assert result.new == 2
 
@@ -124,7 +139,14 @@ def test_encoding_is_detected() -> None:
 
 def test_parquet_and_truncated_parquet(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "posts.parquet"
-    table = pa.table({"id": ["a", "b"], "text": ["one", "two"], "created_at": ["2025-01-14", "2025-01-15"], "likes": [1, 2]})
+    table = pa.table(
+        {
+            "id": ["a", "b"],
+            "text": ["one", "two"],
+            "created_at": ["2025-01-14", "2025-01-15"],
+            "likes": [1, 2],
+        }
+    )
     pq.write_table(table, path)
     assert import_file(store, path, "youtube").new == 2
     broken = tmp_path / "broken.parquet"
@@ -135,17 +157,30 @@ def test_parquet_and_truncated_parquet(store: Store, tmp_path: Path) -> None:
 
 def test_gzipped_jsonl_with_nested_fields(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "nested.jsonl.gz"
-    record = {"id": "n1", "desc": "nested", "createTime": 1737129600, "author": {"uniqueId": "creator"}, "stats": {"diggCount": "1.2万"}}
+    record = {
+        "id": "n1",
+        "desc": "nested",
+        "createTime": 1737129600,
+        "author": {"uniqueId": "creator"},
+        "stats": {"diggCount": "1.2万"},
+    }
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
-    mapping = {"text": "desc", "created_at": "createTime", "author": "author.uniqueId", "likes": "stats.diggCount"}
+    mapping = {
+        "text": "desc",
+        "created_at": "createTime",
+        "author": "author.uniqueId",
+        "likes": "stats.diggCount",
+    }
     assert import_file(store, path, "tiktok", mapping).new == 1
     assert rows(store, "SELECT author, likes FROM posts") == [("creator", 12_000)]
 
 
 def test_killed_import_resumes_from_its_cursor_without_duplicates(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
-    path.write_text("id,text,created_at\n" + "".join(f"{i},post {i},2025-01-14\n" for i in range(1000)), encoding="utf-8")
+    path.write_text(
+        "id,text,created_at\n" + "".join(f"{i},post {i},2025-01-14\n" for i in range(1000)), encoding="utf-8"
+    )
     collector = FileCollector("many", FileOptions(path=path, platform="x", chunk_rows=100))
     batches = collector.collect(None)
     for _ in range(3):  # the process dies after three committed batches

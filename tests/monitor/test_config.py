@@ -29,7 +29,11 @@ def test_environment_overrides_the_store(tmp_path: Path) -> None:
 
 
 def test_errors_name_the_file_the_key_and_the_expectation(tmp_path: Path) -> None:
-    path = write(tmp_path, "sources:\n  - {name: a, type: files}\n  - {name: b, type: files}\n  - {name: c, type: files, every: often}\n")
+    path = write(
+        tmp_path,
+        "sources:\n  - {name: a, type: files}\n  - {name: b, type: files}\n"
+        "  - {name: c, type: files, every: often}\n",
+    )
     with pytest.raises(ConfigError) as err:
         load_config(path, env={})
     message = str(err.value)
@@ -52,4 +56,6 @@ def test_broken_yaml_and_missing_file(tmp_path: Path) -> None:
 
 def test_duplicate_source_names_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="used twice"):
-        load_config(write(tmp_path, "sources:\n  - {name: a, type: sample}\n  - {name: a, type: sample}\n"), env={})
+        load_config(
+            write(tmp_path, "sources:\n  - {name: a, type: sample}\n  - {name: a, type: sample}\n"), env={}
+        )

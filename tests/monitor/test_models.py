@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
@@ -39,7 +39,7 @@ def test_parse_count_rejects_garbage(text: str) -> None:
         parse_count(text)
 
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from monitor.models import Post, Reject, Score
 from monitor.store import MIGRATIONS, SCHEMA_VERSION, Store
 
-WHEN = datetime(2025, 1, 17, 16, 0, tzinfo=timezone.utc)
+WHEN = datetime(2025, 1, 17, 16, 0, tzinfo=UTC)
 
 
 def make_post(native_id: str = "1", **changes: object) -> Post:
-    post = Post(platform="x", native_id=native_id, text=f"post {native_id}", created_at=WHEN, source="test", likes=1)
+    post = Post(
+        platform="x", native_id=native_id, text=f"post {native_id}", created_at=WHEN, source="test", likes=1
+    )
     return replace(post, **changes)
 
 
@@ -49,7 +51,9 @@ def test_duplicates_inside_one_batch_count_once(store: Store) -> None:
 
 
 def test_cursor_and_rejects_are_saved_with_the_posts(store: Store) -> None:
-    store.write_batch([make_post("1")], [Reject("src", "f.csv:3", "no text", "{}")], source="src", cursor={"rows": 3})
+    store.write_batch(
+        [make_post("1")], [Reject("src", "f.csv:3", "no text", "{}")], source="src", cursor={"rows": 3}
+    )
     assert store.get_cursor("src") == {"rows": 3}
     assert store.count_rejects() == 1
     store.write_batch([], source="src", cursor={"rows": 9})
@@ -69,7 +73,9 @@ def test_failed_transaction_keeps_neither_posts_nor_cursor(store: Store) -> None
 def test_scores_are_kept_per_model_version(store: Store) -> None:
     store.write_batch([make_post("1"), make_post("2")])
     assert [p.id for p in store.posts_to_score("m@1", 10)] == ["x:1", "x:2"]
-    score = Score("x:1", "m@1", "positive", 0.8, {"negative": 0.05, "neutral": 0.1, "positive": 0.85}, "migration", 0.6)
+    score = Score(
+        "x:1", "m@1", "positive", 0.8, {"negative": 0.05, "neutral": 0.1, "positive": 0.85}, "migration", 0.6
+    )
     store.save_scores([score])
     store.save_scores([score])
     assert [p.id for p in store.posts_to_score("m@1", 10)] == ["x:2"]
