@@ -8,7 +8,7 @@ MONITOR := $(BIN)/monitor
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install install-test browser lint bench clean
+.PHONY: run test install install-test servers lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,15 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Debian's chromium and chromium-driver for the browser tests (test tools' own browser downloads fail here).
-browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+# The servers the tests use, from Debian: chromium + chromium-driver for the browser tests
+# (test tools' own browser downloads fail here) and postgresql, of which the tests start
+# a throwaway cluster on loopback.
+servers:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			chromium chromium-driver postgresql >/dev/null; \
 	fi
 
 run: install
@@ -40,7 +44,7 @@ run: install
 	@echo "scoring in the background; the dashboard fills in as scores arrive"
 	$(MONITOR) score & $(MONITOR) serve
 
-test: install-test browser
+test: install-test servers
 	$(BIN)/python -m pytest -q
 
 lint: install-test
