@@ -327,6 +327,53 @@ def serve(
         )
 
 
+db_app = typer.Typer(help="Store maintenance: migrate, copy between backends.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the store's schema up to this version of ban-monitor."""
+    with _failures():
+        config = load_config()
+        store = Store(config.store, migrate=False)
+        before = store.version()
+        after = store.migrate()
+        console.print(f"{store.safe_url}: schema version {before} -> {after}", highlight=False)
+
+
+@db_app.command("copy")
+def db_copy(
+    source_url: Annotated[str, typer.Argument(help="store to copy from, e.g. sqlite:///data/monitor.db")],
+    target_url: Annotated[str, typer.Argument(help="store to copy into, e.g. postgresql+psycopg://host/db")],
+) -> None:
+    """Copy a whole store into another (SQLite into PostgreSQL) and verify the counts."""
+    from monitor.store import copy_store
+
+    with _failures():
+        source = Store(source_url, migrate=False)
+        if source.version() == 0:
+            raise CommandError(f"{source.safe_url} holds no ban-monitor store")
+        source.migrate()
+        target = Store(target_url)
+        with _progress("copy") as progress:
+            task = progress.add_task("copy", total=None, summary="")
+
+            def on_rows(table: str, count: int) -> None:
+                progress.update(task, advance=count, summary=table)
+
+            counts = copy_store(source, target, on_rows=on_rows)
+        table = Table(title=f"{source.safe_url} -> {target.safe_url}")
+        for column in ("table", "source rows", "target rows"):
+            table.add_column(column)
+        for name, (source_rows, target_rows) in counts.items():
+            table.add_row(name, f"{source_rows:,}", f"{target_rows:,}")
+        console.print(table)
+        short = [name for name, (a, b) in counts.items() if b < a]
+        if short:
+            raise CommandError(f"the copy is missing rows in: {', '.join(short)}")
+
+
 def _mount_model_commands() -> None:
     try:
         from monitor.scoring.commands import model_app

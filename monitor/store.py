@@ -464,3 +464,52 @@ def _score_row(score: Score) -> dict[str, Any]:
         "confidence": score.confidence,
         "scored_at": to_ts(score.scored_at),
     }
+
+
+def copy_store(
+    source: Store, target: Store, *, chunk: int = 5000, on_rows: Callable[[str, int], None] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Copy every table from one store into another (for example SQLite into PostgreSQL),
+    upserting so a copy that was interrupted can simply be run again. Returns, per table,
+    the row counts in the source and in the target afterwards."""
+    counts: dict[str, tuple[int, int]] = {}
+    for table in metadata.sorted_tables:
+        if table is schema_version:
+            continue
+        keys = [column.name for column in table.primary_key.columns]
+        with source.engine.connect() as reader:
+            result = reader.execution_options(stream_results=True, yield_per=chunk).execute(
+                sa.select(table).order_by(*table.primary_key.columns)
+            )
+            for rows in result.mappings().partitions(chunk):
+                with target.engine.begin() as writer:
+                    insert = _dialect_insert(writer)(table)
+                    update = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
+                    statement = (
+                        insert.on_conflict_do_update(index_elements=keys, set_=update)
+                        if update
+                        else insert.on_conflict_do_nothing(index_elements=keys)
+                    )
+                    _executemany(writer, statement, [dict(row) for row in rows])
+                if on_rows is not None:
+                    on_rows(table.name, len(rows))
+        counts[table.name] = (_count(source, table), _count(target, table))
+    _advance_sequences(target)
+    return counts
+
+
+def _count(store: Store, table: sa.Table) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def _advance_sequences(store: Store) -> None:
+    """After copying explicit ids into PostgreSQL, move its id sequences past them."""
+    if store.engine.dialect.name != "postgresql":
+        return
+    with store.engine.begin() as conn:
+        for table in (rejects, runs):
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )

@@ -169,3 +169,15 @@ def test_killed_import_rerun_ends_with_exactly_the_rows_of_the_file(tmp_path: Pa
     assert report["total"] == count
     statuses = [run["status"] for run in report["runs"]]
     assert "running" not in statuses and "interrupted" in statuses
+
+
+def test_db_copy_and_upgrade(tmp_path: Path) -> None:
+    monitor(tmp_path, "import", str(FIXTURES / "posts_broken.jsonl"), "--platform", "column:platform")
+    target = f"sqlite:///{tmp_path / 'copy.db'}"
+    result = monitor(tmp_path, "db", "copy", f"sqlite:///{tmp_path / 'monitor.db'}", target)
+    assert result.returncode == 0, result.stderr
+    assert "posts" in result.stdout
+    upgrade = monitor(tmp_path, "db", "upgrade")
+    assert upgrade.returncode == 0 and "schema version 1 -> 1" in upgrade.stdout
+    empty = monitor(tmp_path, "db", "copy", f"sqlite:///{tmp_path / 'nothing.db'}", target)
+    assert empty.returncode == 1 and "no ban-monitor store" in empty.stderr

@@ -118,3 +118,28 @@ def test_a_newer_store_is_refused(store_url: str, monkeypatch) -> None:
         assert "newer than this code" in str(err)
     else:
         raise AssertionError("a store newer than the code must be refused")
+
+
+def test_copy_moves_every_row_and_can_be_repeated(tmp_path, store: Store) -> None:
+    from monitor.store import copy_store
+
+    source = Store(f"sqlite:///{tmp_path / 'source.db'}")
+    source.write_batch(
+        [make_post(str(i)) for i in range(25)], [Reject("s", "f:1", "no text")], source="s", cursor={"n": 1}
+    )
+    source.save_scores(
+        [
+            Score(
+                "x:1", "m@1", "neutral", 0.0, {"negative": 0.2, "neutral": 0.6, "positive": 0.2}, "other", 0.1
+            )
+        ]
+    )
+    run_id = source.start_run("collect", "s")
+    source.finish_run(run_id, status="ok")
+    counts = copy_store(source, store, chunk=10)
+    again = copy_store(source, store, chunk=10)
+    assert counts == again
+    assert all(copied == original for original, copied in counts.values())
+    assert counts["posts"] == (25, 25) and counts["scores"] == (1, 1)
+    assert store.get_cursor("s") == {"n": 1}
+    assert store.start_run("collect", "t") > run_id  # ids continue after the copied ones
