@@ -18,7 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from monitor.config import ConfigError, SourceConfig, format_validation_error
 from monitor.models import Post, Reject
-from monitor.store import Store, WriteResult
+from monitor.rollups import refresh_rollups, rolled_up_models
+from monitor.store import Store, WriteResult, to_ts
 
 ENTRY_POINT_GROUP = "ban_monitor.collectors"
 
@@ -26,6 +27,15 @@ ENTRY_POINT_GROUP = "ban_monitor.collectors"
 BUILTIN_KINDS = {
     "files": "collectors.files:FileCollector",
     "sample": "collectors.sample:SampleCollector",
+    "zeeschuimer": "collectors.presets:PresetCollector",
+    "bluesky": "collectors.bluesky:BlueskyCollector",
+    "jetstream": "collectors.jetstream:JetstreamCollector",
+    "mastodon": "collectors.mastodon:MastodonCollector",
+    "reddit": "collectors.reddit:RedditCollector",
+    "hackernews": "collectors.hackernews:HackerNewsCollector",
+    "news": "collectors.news:NewsCollector",
+    "youtube": "collectors.youtube:YouTubeCollector",
+    "x": "collectors.x:XCollector",
 }
 
 
@@ -107,16 +117,24 @@ def run_collector(
     total = WriteResult()
     if cursor is None and use_saved_cursor:
         cursor = store.get_cursor(source_name)
+    oldest: int | None = None
     try:
         for batch in collector.collect(cursor):
             written = store.write_batch(
                 batch.posts, batch.rejects, source=source_name, cursor=batch.cursor, run_id=run_id
             )
             total += written
+            if written.new and batch.posts:
+                first = min(to_ts(post.created_at) for post in batch.posts)
+                oldest = first if oldest is None else min(oldest, first)
             if on_batch is not None:
                 on_batch(batch, written)
     except BaseException as err:
         store.finish_run(run_id, status="failed", result=total, error=f"{type(err).__name__}: {err}")
         raise
+    finally:
+        if oldest is not None:  # what was committed shows in the rollups, even after a failure
+            for model in rolled_up_models(store):
+                refresh_rollups(store, model, since_ts=oldest)
     store.finish_run(run_id, status="ok", result=total)
     return total, run_id

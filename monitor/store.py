@@ -51,8 +51,12 @@ posts = sa.Table(
     sa.Column("views", sa.BigInteger),
     sa.Column("parent_id", sa.String),
     sa.Column("raw", sa.Text),
+    # likes + reposts + replies, kept on write so "most engaged" is an index scan.
+    sa.Column("engagement", sa.BigInteger, nullable=False, server_default="0"),
     sa.Index("ix_posts_platform_created", "platform", "created_at"),
     sa.Index("ix_posts_created", "created_at"),
+    sa.Index("ix_posts_collected", "collected_at"),
+    sa.Index("ix_posts_engagement", "engagement"),
     sa.Index("ix_posts_source", "source"),
 )
 
@@ -73,7 +77,7 @@ scores = sa.Table(
     sa.Column("lang", sa.String),
     sa.Column("confidence", sa.Float),
     sa.Column("scored_at", sa.BigInteger, nullable=False),
-    sa.Index("ix_scores_model_topic", "model", "topic"),
+    sa.Index("ix_scores_model_topic_post", "model", "topic", "post_id"),
 )
 
 source_state = sa.Table(
@@ -114,12 +118,51 @@ runs = sa.Table(
     sa.Index("ix_runs_source_started", "source", "started_at"),
 )
 
+# One row that every write which changes what the charts show moves forward, so a
+# rollup can tell in one read whether it is still current.
+store_state = sa.Table(
+    "store_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("generation", sa.BigInteger, nullable=False),
+)
+
+# Platforms whose mentions the rollup counts (the patterns live in monitor.rollups).
+MENTIONED_PLATFORMS = ("tiktok", "rednote", "x", "instagram", "lemon8", "youtube")
+
+# Pre-aggregated daily rows per model, day, platform, topic, language and sentiment,
+# refreshed by monitor.rollups; unscored posts roll up with topic and sentiment "".
+rollup_daily = sa.Table(
+    "rollup_daily",
+    metadata,
+    sa.Column("model", sa.String, primary_key=True),
+    sa.Column("day", sa.BigInteger, primary_key=True),
+    sa.Column("platform", sa.String, primary_key=True),
+    sa.Column("topic", sa.String, primary_key=True),
+    sa.Column("lang", sa.String, primary_key=True),
+    sa.Column("sentiment", sa.String, primary_key=True),
+    sa.Column("posts", sa.BigInteger, nullable=False),
+    sa.Column("sentiment_sum", sa.Float, nullable=False),
+    *(sa.Column(f"mention_{name}", sa.BigInteger, nullable=False) for name in MENTIONED_PLATFORMS),
+)
+
+# The store generation each model's rollup reflects.
+rollup_state = sa.Table(
+    "rollup_state",
+    metadata,
+    sa.Column("model", sa.String, primary_key=True),
+    sa.Column("generation", sa.BigInteger, nullable=False),
+    sa.Column("refreshed_at", sa.BigInteger, nullable=False),
+)
+
 # Columns a re-collected post may change: engagement moves, the text does not.
 ENGAGEMENT = ("likes", "reposts", "replies", "views")
+ENGAGEMENT_SUM = ("likes", "reposts", "replies")
 
 
 def _create_v1(conn: Connection) -> None:
     metadata.create_all(conn)
+    conn.execute(store_state.insert().values(id=1, generation=0))
 
 
 # Ordered migration steps; step i brings the schema to version i + 1. Append, never edit.
@@ -230,12 +273,25 @@ class Store:
             chunk = ids[start : start + 500]
             existing.update(conn.execute(sa.select(posts.c.id).where(posts.c.id.in_(chunk))).scalars())
         insert = _dialect_insert(conn)(posts)
+        counts = {name: sa.func.coalesce(insert.excluded[name], posts.c[name]) for name in ENGAGEMENT}
+        # literal_column, not a bound 0: the driver-level executemany binds row values only.
+        engagement = sum(
+            (sa.func.coalesce(counts[name], sa.literal_column("0")) for name in ENGAGEMENT_SUM),
+            sa.literal_column("0"),
+        )
         stmt = insert.on_conflict_do_update(
-            index_elements=[posts.c.id],
-            set_={name: sa.func.coalesce(insert.excluded[name], posts.c[name]) for name in ENGAGEMENT},
+            index_elements=[posts.c.id], set_={**counts, "engagement": engagement}
         )
         _executemany(conn, stmt, list(rows.values()))
-        return WriteResult(new=len(ids) - len(existing), updated=len(existing))
+        new = len(ids) - len(existing)
+        if new:
+            _advance_generation(conn)
+        return WriteResult(new=new, updated=len(existing))
+
+    def generation(self) -> int:
+        """A number that grows whenever posts are added or scores change."""
+        with self.engine.connect() as conn:
+            return current_generation(conn)
 
     def _add_rejects(self, conn: Connection, batch: Sequence[Reject], run_id: int | None) -> None:
         if batch:
@@ -353,10 +409,12 @@ class Store:
                 ),
                 rows,
             )
+            _advance_generation(conn)
         return len(rows)
 
     def delete_scores(self, model: str) -> int:
         with self.engine.begin() as conn:
+            _advance_generation(conn)
             return conn.execute(scores.delete().where(scores.c.model == model)).rowcount
 
     # -------------------------------------------------------------- status
@@ -414,6 +472,16 @@ def _dialect_insert(conn: Connection) -> Callable[..., Any]:
     return insert
 
 
+def _advance_generation(conn: Connection) -> None:
+    conn.execute(
+        store_state.update().where(store_state.c.id == 1).values(generation=store_state.c.generation + 1)
+    )
+
+
+def current_generation(conn: Connection) -> int:
+    return conn.execute(sa.select(store_state.c.generation).where(store_state.c.id == 1)).scalar() or 0
+
+
 def _executemany(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
     """Execute one statement for many rows at the driver level: SQLAlchemy's per-row
     parameter processing costs more than the insert itself on large imports."""
@@ -444,6 +512,7 @@ def _post_row(post: Post, collected: int) -> dict[str, Any]:
         "views": post.views,
         "parent_id": post.parent_id,
         "raw": post.raw,
+        "engagement": (post.likes or 0) + (post.reposts or 0) + (post.replies or 0),
     }
 
 

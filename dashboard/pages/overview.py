@@ -1,0 +1,112 @@
+"""Overview: a card per platform (volume, net sentiment, change against the previous
+period), net sentiment over time with its band and rolling mean, and volume over time,
+with the configured events and detected spikes marked. Clicking a point opens its posts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.shell import DATA_VERSION, FILTERS, NAV, DashboardContext, View, clicked_point, drill_down_href
+from monitor import figures, queries
+
+PATH = "/"
+CARDS = "overview-cards"
+SENTIMENT_GRAPH = "overview-sentiment"
+VOLUME_GRAPH = "overview-volume"
+GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def layout(**_query: Any) -> html.Div:
+    return html.Div(
+        [
+            html.H2("Overview"),
+            html.Div(id=CARDS, className="bm-cards"),
+            html.Div(className="bm-panel", children=dcc.Graph(id=SENTIMENT_GRAPH, config=GRAPH_CONFIG)),
+            html.Div(className="bm-panel", children=dcc.Graph(id=VOLUME_GRAPH, config=GRAPH_CONFIG)),
+        ]
+    )
+
+
+def platform_cards(summary: pd.DataFrame) -> list[html.Div]:
+    """One card per platform: posts with their change, net sentiment with its change."""
+    if summary.empty:
+        return [html.Div("No posts match these filters.", className="bm-muted")]
+    cards = []
+    for row in summary.itertuples(index=False):
+        cards.append(
+            html.Div(
+                className="bm-card",
+                id={"type": "overview-card", "platform": row.platform},
+                style={"--platform": figures.platform_color(row.platform)},
+                children=[
+                    html.Div(figures.platform_label(row.platform), className="name"),
+                    html.Div(f"{row.posts:,}", className="big"),
+                    html.Div([html.Span("posts"), _change(row.volume_change, "{:+.0%}")], className="row"),
+                    html.Div(
+                        [
+                            html.Span("net sentiment"),
+                            html.Span("—" if pd.isna(row.net_sentiment) else f"{row.net_sentiment:+.2f}"),
+                        ],
+                        className="row",
+                    ),
+                    html.Div(
+                        [html.Span("vs previous period"), _change(row.net_change, "{:+.2f}")], className="row"
+                    ),
+                ],
+            )
+        )
+    return cards
+
+
+def _change(value: float, template: str) -> html.Span:
+    if value is None or pd.isna(value):
+        return html.Span("n/a", className="bm-flat")
+    css = "bm-up" if value > 0 else "bm-down" if value < 0 else "bm-flat"
+    return html.Span(template.format(value), className=css)
+
+
+def register(app: dash.Dash, context: DashboardContext) -> None:
+    dash.register_page(__name__, path=PATH, name="Overview", order=0, layout=layout)
+
+    @app.callback(
+        Output(CARDS, "children"),
+        Output(SENTIMENT_GRAPH, "figure"),
+        Output(VOLUME_GRAPH, "figure"),
+        Input(FILTERS, "data"),
+        Input(DATA_VERSION, "data"),
+    )
+    def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, ...]:
+        if filters_data is None or version is None:
+            raise PreventUpdate
+        view = View.from_stores(filters_data, version)
+        summary = queries.platform_summary(context.store, view.filters, view.model)
+        timeline = queries.sentiment_timeline(context.store, view.filters, view.model)
+        found = queries.detect_spikes(timeline)
+        sentiment = figures.sentiment_over_time(timeline, context.events, found)
+        volume = figures.volume_over_time(timeline, context.events, found)
+        for figure in (sentiment, volume):
+            figure.update_layout(uirevision=view.revision)
+        return platform_cards(summary), sentiment, volume
+
+    @app.callback(
+        Output(NAV, "href", allow_duplicate=True),
+        Input(SENTIMENT_GRAPH, "clickData"),
+        Input(VOLUME_GRAPH, "clickData"),
+        State(FILTERS, "data"),
+        prevent_initial_call=True,
+    )
+    def open_posts(
+        sentiment_click: dict[str, Any] | None,
+        volume_click: dict[str, Any] | None,
+        filters_data: dict[str, Any] | None,
+    ) -> str:
+        click = sentiment_click if dash.ctx.triggered_id == SENTIMENT_GRAPH else volume_click
+        platform, bucket_ts, topic = clicked_point(click)
+        if platform is None:
+            raise PreventUpdate
+        return drill_down_href("/posts", filters_data, platform, bucket_ts, topic)

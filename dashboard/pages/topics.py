@@ -1,0 +1,70 @@
+"""Topics: each topic's share of every platform's posts over time, and a topic ×
+platform heatmap of net sentiment. Clicking a cell or an area opens those posts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.shell import DATA_VERSION, FILTERS, NAV, DashboardContext, View, clicked_point, drill_down_href
+from monitor import figures, queries
+
+PATH = "/topics"
+SHARE_GRAPH = "topics-share"
+HEATMAP = "topics-heatmap"
+GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def layout(**_query: Any) -> html.Div:
+    return html.Div(
+        [
+            html.H2("Topics"),
+            html.Div(className="bm-panel", children=dcc.Graph(id=HEATMAP, config=GRAPH_CONFIG)),
+            html.Div(className="bm-panel", children=dcc.Graph(id=SHARE_GRAPH, config=GRAPH_CONFIG)),
+        ]
+    )
+
+
+def register(app: dash.Dash, context: DashboardContext) -> None:
+    dash.register_page(__name__, path=PATH, name="Topics", order=1, layout=layout)
+
+    @app.callback(
+        Output(SHARE_GRAPH, "figure"),
+        Output(HEATMAP, "figure"),
+        Input(FILTERS, "data"),
+        Input(DATA_VERSION, "data"),
+    )
+    def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, Any]:
+        if filters_data is None or version is None:
+            raise PreventUpdate
+        view = View.from_stores(filters_data, version)
+        share = figures.topic_share_over_time(
+            queries.topic_share(context.store, view.filters, view.model), context.events
+        )
+        heatmap = figures.topic_heatmap(
+            queries.topic_platform_sentiment(context.store, view.filters, view.model)
+        )
+        for figure in (share, heatmap):
+            figure.update_layout(uirevision=view.revision)
+        return share, heatmap
+
+    @app.callback(
+        Output(NAV, "href", allow_duplicate=True),
+        Input(SHARE_GRAPH, "clickData"),
+        Input(HEATMAP, "clickData"),
+        State(FILTERS, "data"),
+        prevent_initial_call=True,
+    )
+    def open_posts(
+        share_click: dict[str, Any] | None,
+        heatmap_click: dict[str, Any] | None,
+        filters_data: dict[str, Any] | None,
+    ) -> str:
+        click = share_click if dash.ctx.triggered_id == SHARE_GRAPH else heatmap_click
+        platform, bucket_ts, topic = clicked_point(click)
+        if platform is None and topic is None:
+            raise PreventUpdate
+        return drill_down_href("/posts", filters_data, platform, bucket_ts, topic)

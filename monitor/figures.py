@@ -1,0 +1,446 @@
+"""Plotly figures drawn from the DataFrames of ``monitor.queries``, shared by the dashboard
+and the reports so both show the same picture.
+
+Every figure takes a DataFrame (and the configured events where time is on the x axis),
+uses one colour per platform everywhere, and copes with an empty frame by saying so.
+Points carry ``customdata`` ``[platform, bucket_ts, topic]`` so a click can be turned
+into filters by whoever shows the figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+PLATFORM_COLORS: dict[str, str] = {
+    "tiktok": "#111111",
+    "rednote": "#E5243B",
+    "x": "#1D9BF0",
+    "reddit": "#FF5700",
+    "bluesky": "#0A7AFF",
+    "mastodon": "#6364FF",
+    "hackernews": "#F0652F",
+    "youtube": "#C4302B",
+    "news": "#6B7280",
+    "instagram": "#C13584",
+    "lemon8": "#D4B106",
+}
+_SPARE_COLORS = px.colors.qualitative.Safe
+SENTIMENT_COLORS: dict[str, str] = {"negative": "#D7301F", "neutral": "#9CA3AF", "positive": "#1A9850"}
+PLATFORM_LABELS: dict[str, str] = {
+    "tiktok": "TikTok",
+    "rednote": "RedNote",
+    "x": "X",
+    "reddit": "Reddit",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "hackernews": "Hacker News",
+    "youtube": "YouTube",
+    "news": "News",
+    "instagram": "Instagram",
+    "lemon8": "Lemon8",
+}
+FONT = "Inter, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
+
+
+class Event(Protocol):
+    """A dated annotation (``config.events`` entries have this shape)."""
+
+    date: date
+    label: str
+
+
+def platform_color(platform: str) -> str:
+    """The platform's colour, the same in every chart (unknown platforms get a stable spare)."""
+    if platform in PLATFORM_COLORS:
+        return PLATFORM_COLORS[platform]
+    return _SPARE_COLORS[sum(map(ord, platform)) % len(_SPARE_COLORS)]
+
+
+def platform_label(platform: str) -> str:
+    return PLATFORM_LABELS.get(platform, platform.title())
+
+
+def _hex_to_rgba(color: str, alpha: float) -> str:
+    color = color.lstrip("#")
+    if len(color) != 6:
+        return f"rgba(120,120,120,{alpha})"
+    red, green, blue = (int(color[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _style(figure: go.Figure, title: str | None = None, height: int = 360) -> go.Figure:
+    figure.update_layout(
+        template="plotly_white",
+        title={"text": title, "x": 0.01, "font": {"size": 15}} if title else None,
+        font={"family": FONT, "size": 12, "color": "#1F2937"},
+        margin={"l": 48, "r": 16, "t": 48 if title else 16, "b": 40},
+        height=height,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1},
+        hoverlabel={"font": {"family": FONT}},
+        clickmode="event",
+    )
+    return figure
+
+
+def empty_figure(message: str = "No posts match these filters", height: int = 360) -> go.Figure:
+    """A blank chart that says why it is blank."""
+    figure = go.Figure()
+    figure.add_annotation(
+        text=message,
+        showarrow=False,
+        font={"size": 14, "color": "#6B7280"},
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+    )
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return _style(figure, height=height)
+
+
+def add_events(figure: go.Figure, events: Iterable[Event]) -> go.Figure:
+    """Draw each event as a labelled dashed vertical line across the whole plot area."""
+    for index, event in enumerate(events):
+        moment = datetime(event.date.year, event.date.month, event.date.day, tzinfo=UTC)
+        figure.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=moment,
+            x1=moment,
+            y0=0,
+            y1=1,
+            line={"color": "#6B7280", "width": 1, "dash": "dash"},
+            layer="below",
+        )
+        figure.add_annotation(
+            x=moment,
+            xref="x",
+            yref="paper",
+            y=1 - 0.08 * (index % 3),
+            text=event.label,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"size": 10, "color": "#374151"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    return figure
+
+
+def _customdata(frame: pd.DataFrame, topic: str | None = None) -> list[list[Any]]:
+    topics = frame["topic"] if "topic" in frame else [topic or ""] * len(frame)
+    return [[p, int(ts), t] for p, ts, t in zip(frame["platform"], frame["bucket_ts"], topics, strict=True)]
+
+
+# ---------------------------------------------------------------- overview
+
+
+def sentiment_over_time(
+    timeline: pd.DataFrame, events: Sequence[Event] = (), spikes: pd.DataFrame | None = None
+) -> go.Figure:
+    """Net sentiment per platform: the rolling mean as a line, each bucket's value as a
+    dot sized by its posts, and a shaded 95% band that widens where few posts stand
+    behind a point. Spikes in sentiment are ringed."""
+    if timeline.empty or timeline["scored"].sum() == 0:
+        return empty_figure("No scored posts yet for these filters")
+    figure = go.Figure()
+    for platform, group in timeline.groupby("platform", sort=True):
+        color = platform_color(platform)
+        scored = group[group["scored"] > 0]
+        name = platform_label(platform)
+        figure.add_trace(
+            go.Scatter(
+                x=pd.concat([scored["bucket_start"], scored["bucket_start"][::-1]]),
+                y=pd.concat([scored["band_high"], scored["band_low"][::-1]]),
+                mode="lines",
+                fill="toself",
+                fillcolor=_hex_to_rgba(color, 0.10),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=platform,
+                name=f"{name} band",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=group["bucket_start"],
+                y=group["rolling_net"],
+                mode="lines",
+                name=name,
+                legendgroup=platform,
+                line={"color": color, "width": 2.5},
+                customdata=_customdata(group),
+                hovertemplate="%{x|%b %d %H:%M}<br>rolling net %{y:+.2f}<extra>" + name + "</extra>",
+            )
+        )
+        sizes = (scored["scored"] / max(timeline["scored"].max(), 1)) ** 0.5 * 14 + 3
+        figure.add_trace(
+            go.Scatter(
+                x=scored["bucket_start"],
+                y=scored["net_sentiment"],
+                mode="markers",
+                showlegend=False,
+                legendgroup=platform,
+                name=name,
+                marker={"color": color, "size": sizes, "opacity": 0.45},
+                customdata=_customdata(scored),
+                text=scored["scored"],
+                hovertemplate="%{x|%b %d %H:%M}<br>net %{y:+.2f} from %{text} scored posts<extra>"
+                + name
+                + "</extra>",
+            )
+        )
+    if spikes is not None and not spikes.empty:
+        _add_spike_marks(figure, spikes[spikes["kind"] == "sentiment"], "value")
+    figure.add_hline(y=0, line={"color": "#D1D5DB", "width": 1})
+    figure.update_yaxes(title="net sentiment", range=[-1.05, 1.05], zeroline=False, tickformat="+.1f")
+    figure.update_xaxes(title=None)
+    return _style(add_events(figure, events), "Net sentiment (share positive − share negative)")
+
+
+def volume_over_time(
+    timeline: pd.DataFrame, events: Sequence[Event] = (), spikes: pd.DataFrame | None = None
+) -> go.Figure:
+    """Posts per bucket per platform, with volume spikes ringed."""
+    if timeline.empty or timeline["posts"].sum() == 0:
+        return empty_figure()
+    figure = go.Figure()
+    for platform, group in timeline.groupby("platform", sort=True):
+        name = platform_label(platform)
+        figure.add_trace(
+            go.Scatter(
+                x=group["bucket_start"],
+                y=group["posts"],
+                mode="lines",
+                name=name,
+                line={"color": platform_color(platform), "width": 2, "shape": "linear"},
+                customdata=_customdata(group),
+                hovertemplate="%{x|%b %d %H:%M}<br>%{y:,} posts<extra>" + name + "</extra>",
+            )
+        )
+    if spikes is not None and not spikes.empty:
+        _add_spike_marks(figure, spikes[spikes["kind"] == "volume"], "value")
+    figure.update_yaxes(title="posts", rangemode="tozero", tickformat=",")
+    figure.update_xaxes(title=None)
+    return _style(add_events(figure, events), "Volume")
+
+
+def _add_spike_marks(figure: go.Figure, spikes: pd.DataFrame, column: str) -> None:
+    if spikes.empty:
+        return
+    figure.add_trace(
+        go.Scatter(
+            x=spikes["bucket_start"],
+            y=spikes[column],
+            mode="markers",
+            name="spike",
+            marker={"symbol": "circle-open", "size": 18, "line": {"width": 2.5, "color": "#F59E0B"}},
+            customdata=[
+                [p, int(ts), ""] for p, ts in zip(spikes["platform"], spikes["bucket_ts"], strict=True)
+            ],
+            text=[
+                f"{platform_label(p)}: {k} {d}"
+                for p, k, d in zip(spikes["platform"], spikes["kind"], spikes["direction"], strict=True)
+            ],
+            hovertemplate="%{text}<br>%{x|%b %d %H:%M}<extra>spike</extra>",
+        )
+    )
+
+
+# ---------------------------------------------------------------- topics
+
+
+def topic_share_over_time(shares: pd.DataFrame, events: Sequence[Event] = ()) -> go.Figure:
+    """Stacked share of each topic in each platform's scored posts over time, one panel
+    per platform (built from plain traces: plotly express facets cost ~0.4 s here)."""
+    if shares.empty:
+        return empty_figure("No scored posts yet for these filters")
+    platforms = sorted(shares["platform"].unique())
+    topics = sorted(shares["topic"].unique())
+    palette = px.colors.qualitative.Set2
+    figure = make_subplots(
+        rows=len(platforms),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.04,
+        subplot_titles=[platform_label(p) for p in platforms],
+    )
+    for row, platform in enumerate(platforms, start=1):
+        frame = shares[shares["platform"] == platform]
+        for index, topic in enumerate(topics):
+            part = frame[frame["topic"] == topic]
+            figure.add_trace(
+                go.Scatter(
+                    x=part["bucket_start"],
+                    y=part["share"],
+                    mode="lines",
+                    stackgroup=f"s{row}",
+                    name=topic,
+                    legendgroup=topic,
+                    showlegend=row == 1,
+                    line={"width": 0.5, "color": palette[index % len(palette)]},
+                    customdata=_customdata(part),
+                    hovertemplate="%{x|%b %d %H:%M}<br>" + topic + ": %{y:.0%}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+    figure.update_yaxes(tickformat=".0%", range=[0, 1])
+    return _style(
+        add_events(figure, events), "Topic share by platform", height=max(300, 160 * len(platforms))
+    )
+
+
+def topic_heatmap(cells: pd.DataFrame) -> go.Figure:
+    """Net sentiment per topic (rows) and platform (columns); the number of scored posts
+    is written in each cell. Click a cell to open its posts."""
+    if cells.empty:
+        return empty_figure("No scored posts yet for these filters")
+    net = cells.pivot(index="topic", columns="platform", values="net_sentiment")
+    counts = cells.pivot(index="topic", columns="platform", values="scored").reindex_like(net)
+    labels = [
+        [
+            f"{value:+.2f}<br>n={int(n)}" if pd.notna(value) else ""
+            for value, n in zip(row_net, row_n, strict=True)
+        ]
+        for row_net, row_n in zip(net.to_numpy(), counts.fillna(0).to_numpy(), strict=True)
+    ]
+    customdata = [[[platform, 0, topic] for platform in net.columns] for topic in net.index]
+    figure = go.Figure(
+        go.Heatmap(
+            z=net.to_numpy(),
+            x=[platform_label(p) for p in net.columns],
+            y=list(net.index),
+            zmin=-1,
+            zmax=1,
+            zmid=0,
+            colorscale="RdBu",
+            text=labels,
+            texttemplate="%{text}",
+            customdata=customdata,
+            colorbar={"title": "net", "tickformat": "+.1f"},
+            hovertemplate="%{y} on %{x}<br>net %{z:+.2f}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    return _style(figure, "Net sentiment by topic and platform", height=max(280, 48 * len(net.index) + 120))
+
+
+# ---------------------------------------------------------------- compare platforms
+
+
+def sentiment_distribution(distribution: pd.DataFrame) -> go.Figure:
+    """Each platform's split into negative / neutral / positive, side by side as 100% bars."""
+    if distribution.empty:
+        return empty_figure("No scored posts yet for these filters")
+    frame = distribution.assign(
+        platform_name=distribution["platform"].map(platform_label), bucket_ts=0, topic=""
+    )
+    figure = px.bar(
+        frame,
+        y="platform_name",
+        x="share",
+        color="sentiment",
+        orientation="h",
+        color_discrete_map=SENTIMENT_COLORS,
+        category_orders={"sentiment": ["negative", "neutral", "positive"]},
+        custom_data=["platform", "bucket_ts", "topic", "posts"],
+        text=frame["share"].map("{:.0%}".format),
+    )
+    figure.update_traces(
+        hovertemplate="%{y}: %{x:.1%} (%{customdata[3]:,} posts)<extra>%{fullData.name}</extra>",
+        textposition="inside",
+        insidetextanchor="middle",
+    )
+    figure.update_layout(barmode="stack", legend_title_text=None)
+    figure.update_xaxes(tickformat=".0%", range=[0, 1], title=None)
+    figure.update_yaxes(title=None, categoryorder="category descending")
+    return _style(
+        figure, "Sentiment split by platform", height=max(260, 44 * frame["platform"].nunique() + 120)
+    )
+
+
+def cross_mentions(mentions: pd.DataFrame, events: Sequence[Event] = ()) -> go.Figure:
+    """Share of each platform's posts that name another platform, over time: one panel
+    per posting platform, one line per platform named."""
+    frame = mentions[mentions["platform"] != mentions["mentioned"]]
+    if frame.empty or frame["posts"].sum() == 0:
+        return empty_figure("No cross-platform mentions in these posts")
+    platforms = sorted(frame["platform"].unique())
+    columns = 3 if len(platforms) > 1 else 1
+    rows = (len(platforms) + columns - 1) // columns
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        shared_xaxes=True,
+        vertical_spacing=0.14 if rows > 1 else 0.1,
+        subplot_titles=[f"posts on {platform_label(p)}" for p in platforms],
+    )
+    shown: set[str] = set()
+    for index, platform in enumerate(platforms):
+        part = frame[frame["platform"] == platform]
+        for mentioned, line in part.groupby("mentioned", sort=True):
+            name = platform_label(mentioned)
+            figure.add_trace(
+                go.Scatter(
+                    x=line["bucket_start"],
+                    y=line["share"],
+                    mode="lines",
+                    name=name,
+                    legendgroup=mentioned,
+                    showlegend=mentioned not in shown,
+                    line={"color": platform_color(mentioned), "width": 2},
+                    customdata=[
+                        [p, int(ts), "", int(n)]
+                        for p, ts, n in zip(line["platform"], line["bucket_ts"], line["posts"], strict=True)
+                    ],
+                    hovertemplate="%{x|%b %d}<br>%{y:.1%} of posts (%{customdata[3]:,}) name "
+                    + name
+                    + "<extra></extra>",
+                ),
+                row=index // columns + 1,
+                col=index % columns + 1,
+            )
+            shown.add(mentioned)
+    figure.update_yaxes(tickformat=".0%", rangemode="tozero")
+    figure.update_xaxes(matches="x")
+    figure = _style(add_events(figure, events), "Cross-platform mentions", height=max(320, 240 * rows) + 40)
+    figure.update_layout(
+        legend_title_text="names", margin_t=100, legend={"y": 1.0 + 60 / figure.layout.height}
+    )
+    return figure
+
+
+# ---------------------------------------------------------------- spikes
+
+
+def rising_terms(terms: pd.DataFrame, title: str = "Terms that rose") -> go.Figure:
+    """The terms that rose most in a spike's window against its baseline, by lift."""
+    if terms.empty:
+        return empty_figure("No term stands out in this window", height=280)
+    frame = terms.sort_values("lift")
+    figure = go.Figure(
+        go.Bar(
+            x=frame["lift"],
+            y=frame["term"],
+            orientation="h",
+            marker_color="#F59E0B",
+            text=frame["posts"].map("{:,} posts".format),
+            textposition="auto",
+            hovertemplate="%{y}: ×%{x:.1f} vs baseline<extra></extra>",
+        )
+    )
+    figure.update_xaxes(title="lift vs baseline")
+    return _style(figure, title, height=max(280, 26 * len(frame) + 100))

@@ -1,0 +1,116 @@
+"""Fixtures for the dashboard tests: a store with known numbers, the app served on a
+free loopback port in a background thread, and a headless Chromium driven by Selenium."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from dashboard.app import create_app
+from monitor.config import Config
+from monitor.store import Store
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "dashboard"
+SCREENSHOTS = Path(__file__).parents[1] / "output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+EVENTS = [{"date": "2025-01-19", "label": "TikTok goes dark in the US"}]
+
+
+def _load_known_store() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("known_store", FIXTURES / "known_store.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+known = _load_known_store()
+
+
+@pytest.fixture
+def known_store(tmp_path: Path) -> Store:
+    return known.fill_known_store(Store(f"sqlite:///{tmp_path / 'monitor.db'}"))
+
+
+@pytest.fixture
+def config(known_store: Store) -> Config:
+    return Config(store=known_store.url, events=EVENTS, dashboard={"refresh": "2s"})
+
+
+@dataclass
+class LiveServer:
+    url: str
+    store: Store
+    server: BaseWSGIServer
+
+
+@pytest.fixture
+def live_server(known_store: Store, config: Config) -> Iterator[LiveServer]:
+    app = create_app(config, known_store)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", known_store, server)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="bm-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1440,1000",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def screenshot() -> object:
+    """``screenshot(driver, name)`` saves a full-height PNG under tests/output/screenshots/."""
+    return save_screenshot
+
+
+def save_screenshot(driver: object, name: str) -> Path:
+    """A full-height screenshot under tests/output/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.body.scrollHeight")  # type: ignore[attr-defined]
+    driver.set_window_size(1440, max(1000, min(int(height) + 40, 4000)))  # type: ignore[attr-defined]
+    path = SCREENSHOTS / f"{name}.png"
+    driver.save_screenshot(str(path))  # type: ignore[attr-defined]
+    return path
