@@ -96,6 +96,7 @@ def generate(store: Store, rows: int, seed: int = 7, chunk: int = 50_000) -> Non
                 "views": int(likes[i] * 30),
                 "parent_id": None,
                 "raw": None,
+                "engagement": int(likes[i]) + int(likes[i] // 10) + int(likes[i] // 20),
             }
             for i in range(n)
         ]
