@@ -30,13 +30,13 @@ install-test: $(VENV)/.installed-test
 
 # The servers the tests use, from Debian: chromium + chromium-driver for the browser tests
 # (test tools' own browser downloads fail here) and postgresql, of which the tests start
-# a throwaway cluster on loopback.
+# a throwaway cluster on loopback; poppler-utils to check the report PDFs.
 servers:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		|| ! command -v pdftoppm >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-			chromium chromium-driver postgresql >/dev/null; \
+			chromium chromium-driver postgresql poppler-utils >/dev/null; \
 	fi
 
 run: install

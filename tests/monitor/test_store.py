@@ -85,7 +85,13 @@ def test_scores_are_kept_per_model_version(store: Store) -> None:
 
 
 def test_runs_left_running_are_marked_interrupted(store: Store) -> None:
+    from monitor.store import process_owner, runs
+
     run_id = store.start_run("collect", "src")
+    assert store.close_stale_runs() == 0  # this process is alive
+    dead = process_owner().rpartition(":")[0] + ":999999999"
+    with store.begin() as conn:
+        conn.execute(runs.update().values(owner=dead))
     assert store.close_stale_runs() == 1
     assert store.last_runs()[0]["id"] == run_id
     assert store.last_runs()[0]["status"] == "interrupted"
@@ -143,3 +149,42 @@ def test_copy_moves_every_row_and_can_be_repeated(tmp_path, store: Store) -> Non
     assert counts["posts"] == (25, 25) and counts["scores"] == (1, 1)
     assert store.get_cursor("s") == {"n": 1}
     assert store.start_run("collect", "t") > run_id  # ids continue after the copied ones
+
+
+def test_runs_of_a_live_process_are_not_closed(store: Store) -> None:
+    import subprocess
+    import sys
+
+    import sqlalchemy as sa
+
+    from monitor.store import runs
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live_id = store.start_run("collect", "live")
+        dead_id = store.start_run("collect", "dead")
+        with store.begin() as conn:
+            host = (
+                conn.execute(sa.select(runs.c.owner).where(runs.c.id == live_id)).scalar().rpartition(":")[0]
+            )
+            conn.execute(runs.update().where(runs.c.id == live_id).values(owner=f"{host}:{child.pid}"))
+            conn.execute(runs.update().where(runs.c.id == dead_id).values(owner=f"{host}:999999999"))
+        assert store.close_stale_runs() == 1
+        statuses = {run["id"]: run["status"] for run in store.last_runs()}
+        assert statuses == {live_id: "running", dead_id: "interrupted"}
+    finally:
+        child.kill()
+
+
+def test_two_processes_can_create_the_same_store_at_once(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    code = f"from monitor.store import Store; Store({url!r}); print('ok')"
+    children = [
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    outputs = [child.communicate(timeout=60)[0].strip() for child in children]
+    assert outputs == ["ok"] * 4
+    assert Store(url).version() == 1

@@ -1,0 +1,141 @@
+"""Fixtures for the report tests: a store with known numbers, a config with one report,
+an SMTP server on loopback (aiosmtpd) and a headless Chromium (Selenium)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from monitor.config import Config
+from monitor.store import Store
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# The report day of the known store is 2025-01-18 (UTC); a daily 07:00 UTC report made on
+# the 19th covers it.
+WINDOW_END = datetime(2025, 1, 19, 7, tzinfo=UTC)
+EVENTS = [{"date": "2025-01-18", "label": "TikTok goes dark in the US"}]
+
+
+def _load_known_store() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("report_known_store", FIXTURES / "known_store.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+known = _load_known_store()
+
+
+@pytest.fixture
+def known_store(tmp_path: Path) -> Iterator[Store]:
+    store = known.fill_known_store(Store(f"sqlite:///{tmp_path / 'monitor.db'}"))
+    yield store
+    store.engine.dispose()
+
+
+def make_config(store: Store, tmp_path: Path, **report: Any) -> Config:
+    """A config with one report, ``brief`` (previous day, html + csv), writing under tmp_path."""
+    entry = {
+        "name": "brief",
+        "title": "Morning brief",
+        "schedule": "0 7 * * *",
+        "timezone": "UTC",
+        "window": "previous day",
+        "formats": ["html", "csv"],
+        "output_dir": str(tmp_path / "reports"),
+    }
+    entry.update(report)
+    return Config(store=store.url, events=EVENTS, reports=[entry])
+
+
+@pytest.fixture
+def config(known_store: Store, tmp_path: Path) -> Config:
+    return make_config(known_store, tmp_path)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class SmtpServer:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    envelopes: list[Any] = field(default_factory=list)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    server = SmtpServer("127.0.0.1", free_port())
+
+    class Keep:
+        async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+            server.envelopes.append(envelope)
+            server.messages.append(message_from_bytes(envelope.content))
+            return "250 Message accepted for delivery"
+
+    controller = Controller(Keep(), hostname=server.host, port=server.port)
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="bm-report-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=390,844",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    # A phone's viewport (desktop windows have a minimum width of about 500 px).
+    options.add_experimental_option(
+        "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
+    )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
