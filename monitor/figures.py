@@ -57,7 +57,8 @@ class Event(Protocol):
     label: str
 
 
-WHITE_TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
+WHITE_TEMPLATE = pio.templates["plotly_white"]
+
 
 def platform_color(platform: str) -> str:
     """The platform's colour, the same in every chart (unknown platforms get a stable spare)."""

@@ -262,20 +262,24 @@ def _keyword_condition(keyword: str) -> sa.ColumnElement[bool]:
     )
 
 
-def _raw_conditions(filters: Filters, *, time_index: bool = True) -> list[sa.ColumnElement[bool]]:
-    """The filters as WHERE terms. ``time_index=False`` writes the time range so that no
-    index can serve it (``created_at + 0``): for a grid sorted by anything but time, walking
-    the sort column's index and checking the range is far cheaper than sorting every post
-    in the range (0.2 ms instead of 300 ms at 100k posts on SQLite)."""
+def _raw_conditions(
+    filters: Filters, *, time_index: bool = True, platform_index: bool = True
+) -> list[sa.ColumnElement[bool]]:
+    """The filters as WHERE terms. ``time_index=False`` / ``platform_index=False`` write the
+    time range / platform list so that no index can serve them (``created_at + 0``,
+    ``platform || ''``). A grid page wants the database to walk the sort column's index and
+    check the filters row by row until the page is full, instead of collecting every match
+    and sorting it: 2 ms instead of 1.2 s at a million posts on SQLite."""
     start_ts, end_ts = filters.ts_range()
     created = posts.c.created_at if time_index else posts.c.created_at + sa.literal_column("0")
+    platform = posts.c.platform if platform_index else posts.c.platform.concat(sa.literal_column("''"))
     conditions: list[sa.ColumnElement[bool]] = []
     if start_ts is not None:
         conditions.append(created >= start_ts)
     if end_ts is not None:
         conditions.append(created < end_ts)
     if filters.platforms:
-        conditions.append(posts.c.platform.in_(filters.platforms))
+        conditions.append(platform.in_(filters.platforms))
     if filters.topics:
         conditions.append(scores.c.topic.in_(filters.topics))
     if filters.languages:
@@ -798,7 +802,13 @@ def posts_page(
         query = (
             sa.select(*columns)
             .select_from(_joined(model))
-            .where(*_raw_conditions(filters, time_index=sort_by not in INDEXED_SORTS))
+            .where(
+                *_raw_conditions(
+                    filters,
+                    time_index=sort_by not in INDEXED_SORTS,
+                    platform_index=sort_by not in ("created_at", *INDEXED_SORTS),
+                )
+            )
             .order_by(order, posts.c.id.desc() if descending else posts.c.id.asc())
             .offset(max(0, offset))
             .limit(max(0, min(limit, 10_000)))
