@@ -120,7 +120,7 @@ class FileOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: Path
-    format: Literal["auto", "csv", "jsonl", "parquet"] = "auto"
+    format: Literal["auto", "csv", "jsonl", "json", "parquet", "xlsx"] = "auto"
     platform: str = Field(description="a platform name, or column:NAME to read it per row")
     map: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
@@ -311,6 +311,10 @@ def read_rows(path: Path, options: FileOptions) -> Iterator[Row]:
         return _read_csv(path, options)
     if kind == "jsonl":
         return _read_jsonl(path)
+    if kind == "json":
+        return _read_json_array(path)
+    if kind == "xlsx":
+        return _read_xlsx(path)
     return _read_parquet(path, options.chunk_rows)
 
 
@@ -321,17 +325,23 @@ def detect_format(path: Path, declared: str = "auto") -> str:
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
-    if last in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
     if last in (".parquet", ".pq"):
         return "parquet"
+    if last in (".xlsx", ".xlsm"):
+        return "xlsx"
     if last in (".csv", ".tsv", ".txt"):
         return "csv"
     with _open_binary(path) as handle:
-        head = handle.read(4)
-    if head == b"PAR1":
+        head = handle.read(1024)
+    if head[:4] == b"PAR1":
         return "parquet"
-    if head.lstrip()[:1] in (b"{", b"["):
+    if head[:4] == b"PK\x03\x04":
+        return "xlsx"
+    # A JSON export is either one object per line or one array of objects.
+    first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
+    if first == b"[":
+        return "json"
+    if first == b"{" or last in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     return "csv"
 
@@ -449,6 +459,55 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
                 )
                 continue
             yield Row(number, record)
+
+
+def _read_json_array(path: Path) -> Iterator[Row]:
+    """A file holding one JSON array of objects (what many scrapers export), streamed
+    item by item; the row number is the item's position in the array."""
+    import ijson
+
+    number = 0
+    with _open_binary(path) as handle:
+        try:
+            for number, item in enumerate(ijson.items(handle, "item", use_float=True), start=1):
+                if isinstance(item, dict):
+                    yield Row(number, item)
+                else:
+                    yield Row(
+                        number,
+                        None,
+                        f"expected a JSON object, got {type(item).__name__}",
+                        _clip(str(item).encode()),
+                    )
+        except (ijson.JSONError, UnicodeDecodeError) as err:
+            raise FileImportError(f"{path}: the JSON array breaks after item {number} ({err})") from err
+
+
+def _read_xlsx(path: Path) -> Iterator[Row]:
+    """The first sheet of an Excel workbook; the first row holds the column names."""
+    from zipfile import BadZipFile
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, OSError, KeyError, ValueError) as err:
+        raise FileImportError(f"{path}: not a readable Excel workbook ({err})") from err
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if header_cells is None:
+            return
+        header = [str(cell).strip() if cell is not None else "" for cell in header_cells]
+        if not any(header):
+            raise FileImportError(f"{path}: the first row is empty; expected column names")
+        for number, cells in enumerate(rows, start=2):
+            if cells is None or all(cell is None or str(cell).strip() == "" for cell in cells):
+                continue
+            record = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+            yield Row(number, record)
+    finally:
+        workbook.close()
 
 
 def _read_parquet(path: Path, chunk_rows: int) -> Iterator[Row]:

@@ -133,6 +133,8 @@ def parse_count(value: Any) -> int | None:
     text = unicodedata.normalize("NFKC", text)
     if text in {"", "-", "—", "null", "None", "nan", "NaN", "N/A", "n/a"}:
         return None
+    # A decimal comma before a unit, as European exports write it: "1,2K".
+    text = re.sub(r"^(\d+),(\d{1,2})(?=\s*[^\d\s,])", r"\1.\2", text)
     match = _COUNT_RE.match(text)
     if not match:
         raise ParseError(f"not a count: {text[:40]!r}")
@@ -225,8 +227,38 @@ def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
             return datetime.strptime(text, candidate)
         except ValueError:
             continue
+    parsed = _parse_free_form(text)
+    if parsed is not None:
+        return parsed
     hint = f" (format {fmt!r} did not match either)" if fmt else ""
     raise ParseError(f"unrecognised timestamp {text[:40]!r}{hint}")
+
+
+_ZONE_SUFFIX = re.compile(r"\[[A-Za-z_/+-]+\]$")
+_FREE_FORM_DEFAULTS = (datetime(1904, 2, 3, 4, 5, 6), datetime(1908, 3, 5, 6, 7, 8))
+
+
+def _parse_free_form(text: str) -> datetime | None:
+    """Written-out dates (``14 Jan 2025``, ``January 14, 2025 3:05 PM UTC``) through
+    dateutil, but only when the text names a full date: a missing year or day would be
+    filled in silently, so the text is parsed against two different defaults and refused
+    if they disagree on the date."""
+    from dateutil import parser as date_parser
+
+    cleaned = _ZONE_SUFFIX.sub("", text).strip()
+    if len(cleaned) > 64:
+        return None
+    try:
+        first, second = (date_parser.parse(cleaned, default=d) for d in _FREE_FORM_DEFAULTS)
+    except (ValueError, OverflowError, date_parser.ParserError):
+        return None
+    if first.date() != second.date():
+        return None
+    if (first.hour, first.minute) != (second.hour, second.minute):
+        first = first.replace(hour=0, minute=0, second=0)  # a date without a time: midnight
+    elif first.second != second.second:
+        first = first.replace(second=0)
+    return first
 
 
 # ---------------------------------------------------------------- text

@@ -209,3 +209,42 @@ def test_failed_run_is_recorded(store: Store, tmp_path: Path) -> None:
         import_file(store, path, "x")
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT status FROM runs")).scalar() == "failed"
+
+
+def test_a_json_array_export_is_streamed(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "scraper.json"
+    items = [
+        {"id": "a1", "text": "TikTok ban day", "createTimeISO": "2025-01-19T03:00:00.000Z", "diggCount": 12},
+        "not an object",
+        {"id": "a2", "text": "RedNote time", "createTimeISO": "2025-01-19T04:00:00.000Z", "diggCount": 3.0},
+    ]
+    path.write_text(json.dumps(items, indent=2), encoding="utf-8")
+    result = import_file(store, path, "tiktok", {"created_at": "createTimeISO", "likes": "diggCount"})
+    assert (result.new, result.rejected) == (2, 1)
+    assert rows(store, "SELECT native_id, likes FROM posts ORDER BY native_id") == [("a1", 12), ("a2", 3)]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(items)[:-20], encoding="utf-8")
+    with pytest.raises(FileImportError, match="JSON array breaks after item"):
+        import_file(store, broken, "tiktok", {"created_at": "createTimeISO"})
+
+
+def test_an_excel_export_is_read(store: Store, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    import openpyxl
+
+    path = tmp_path / "export.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["笔记ID", "标题", "内容", "发布时间", "点赞数"])
+    sheet.append(["n1", "欢迎", "欢迎美国朋友", datetime(2025, 1, 14, 9, 0), "1.2万"])
+    sheet.append([None, None, None, None, None])
+    sheet.append(["n2", "Hi", "", "2025-01-15 10:00", 5])
+    workbook.save(path)
+    mapping = {"id": "笔记ID", "text": "标题+内容", "created_at": "发布时间", "likes": "点赞数"}
+    result = import_file(store, path, "rednote", mapping)
+    assert (result.new, result.rejected) == (2, 0)
+    assert rows(store, "SELECT native_id, text, likes FROM posts ORDER BY native_id") == [
+        ("n1", "欢迎 欢迎美国朋友", 12_000),
+        ("n2", "Hi", 5),
+    ]

@@ -27,6 +27,10 @@ from monitor.models import ParseError, normalise_text, parse_count, parse_timest
         ("", None),
         (None, None),
         ("-", None),
+        ("1,2K", 1_200),  # a decimal comma, as European exports write it
+        ("12,5万", 125_000),
+        ("1,234,567", 1_234_567),
+        ("10万+", 100_000),
     ],
 )
 def test_parse_count_reads_real_export_counts(text: object, expected: int | None) -> None:
@@ -56,6 +60,12 @@ UTC = UTC
         ("1737129600123", datetime(2025, 1, 17, 16, 0, 0, 123000, tzinfo=UTC)),
         ("Fri Jan 17 16:00:00 +0000 2025", datetime(2025, 1, 17, 16, 0, tzinfo=UTC)),
         ("2025年1月14日 09:30", datetime(2025, 1, 14, 9, 30, tzinfo=UTC)),
+        ("2025-01-14T12:08:33.000+0800", datetime(2025, 1, 14, 4, 8, 33, tzinfo=UTC)),
+        ("2025-01-14 12:08:33 UTC", datetime(2025, 1, 14, 12, 8, 33, tzinfo=UTC)),
+        ("14 Jan 2025", datetime(2025, 1, 14, tzinfo=UTC)),
+        ("January 14, 2025", datetime(2025, 1, 14, tzinfo=UTC)),
+        ("1/14/25 12:08 PM", datetime(2025, 1, 14, 12, 8, tzinfo=UTC)),
+        ("2025-01-14T12:08:33+08:00[Asia/Shanghai]", datetime(2025, 1, 14, 4, 8, 33, tzinfo=UTC)),
     ],
 )
 def test_parse_timestamp_gives_utc(value: object, expected: datetime) -> None:
@@ -68,7 +78,11 @@ def test_parse_timestamp_uses_the_format_hint() -> None:
     assert parse_timestamp("14.01.2025 08:00", "%d.%m.%Y %H:%M") == datetime(2025, 1, 14, 8, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("value", ["", "yesterday", "2025-13-45", None, float("nan"), 12])
+@pytest.mark.parametrize(
+    "value",
+    # "01-14 12:08" and "Jan 14" have no year: filling in this year would be silently wrong.
+    ["", "yesterday", "2025-13-45", None, float("nan"), 12, "01-14 12:08", "Jan 14", "12:08"],
+)
 def test_parse_timestamp_rejects_nonsense(value: object) -> None:
     with pytest.raises(ParseError):
         parse_timestamp(value)
