@@ -127,6 +127,7 @@ def generate(store: Store, rows: int, seed: int = 7, chunk: int = 50_000) -> Non
         with store.begin() as conn:
             conn.execute(posts.insert(), post_rows)
             conn.execute(scores.insert(), score_rows)
+    store.index_new_posts()
 
 
 def callbacks(store: Store) -> dict[str, Callable[[Filters], Any]]:

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from monitor.models import SENTIMENTS
 from monitor.rollups import DAY, MENTIONS, mention_condition, rollup_daily, rollup_is_current
-from monitor.store import Store, posts, rejects, runs, scores
+from monitor.store import SearchPrefilter, Store, posts, rejects, runs, scores
 
 HOUR = 3_600
 Bucket = Literal["day", "hour"]
@@ -256,9 +256,12 @@ def filter_options(store: Store | Engine, model: str | None) -> pd.DataFrame:
 def _keyword_condition(keyword: str) -> sa.ColumnElement[bool]:
     escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
-    return sa.or_(
-        posts.c.text.ilike(pattern, escape="\\"),
-        sa.func.coalesce(posts.c.title, "").ilike(pattern, escape="\\"),
+    return sa.and_(
+        SearchPrefilter(keyword),
+        sa.or_(
+            posts.c.text.ilike(pattern, escape="\\"),
+            sa.func.coalesce(posts.c.title, "").ilike(pattern, escape="\\"),
+        ),
     )
 
 

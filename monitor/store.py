@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
 
 from monitor.models import Post, Reject, Score
 
@@ -130,6 +131,8 @@ store_state = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("generation", sa.BigInteger, nullable=False),
+    # The last posts.rowid in the SQLite search index (see _index_new_posts).
+    sa.Column("search_rowid", sa.BigInteger, nullable=False, server_default="0"),
 )
 
 # Platforms whose mentions the rollup counts (the patterns live in monitor.rollups).
@@ -190,6 +193,67 @@ ENGAGEMENT_SUM = ("likes", "reposts", "replies")
 def _create_v1(conn: Connection) -> None:
     metadata.create_all(conn)
     conn.execute(store_state.insert().values(id=1, generation=0))
+    _create_search_index(conn)
+
+
+# Keyword search: on SQLite an FTS5 trigram index over posts (substring matches in any
+# script, Chinese included, for keywords of three characters or more), fed once per
+# written batch (a trigger per row made imports four times slower); on PostgreSQL a
+# pg_trgm GIN index that ILIKE uses by itself.
+_SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS posts_search USING fts5("
+    "text, title, content='posts', content_rowid='rowid', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS posts_search_delete AFTER DELETE ON posts BEGIN "
+    "INSERT INTO posts_search(posts_search, rowid, text, title) "
+    "VALUES ('delete', old.rowid, old.text, old.title); END",
+    "CREATE TRIGGER IF NOT EXISTS posts_search_update AFTER UPDATE OF text, title ON posts BEGIN "
+    "INSERT INTO posts_search(posts_search, rowid, text, title) "
+    "VALUES ('delete', old.rowid, old.text, old.title); "
+    "INSERT INTO posts_search(rowid, text, title) VALUES (new.rowid, new.text, new.title); END",
+)
+SEARCH_MIN_CHARS = 3
+
+
+def _create_search_index(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for statement in _SQLITE_SEARCH_DDL:
+            conn.exec_driver_sql(statement)
+    elif conn.dialect.name == "postgresql":
+        available = conn.exec_driver_sql(
+            "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'"
+        ).scalar()
+        if available:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            conn.exec_driver_sql(
+                "CREATE INDEX IF NOT EXISTS ix_posts_text_trgm ON posts USING gin (text gin_trgm_ops)"
+            )
+
+
+class SearchPrefilter(sa.sql.expression.ColumnElement[bool]):
+    """A condition that narrows posts to those whose text or title may contain a keyword,
+    using the store's search index; always combine it with the exact match. Compiles to
+    an FTS5 lookup on SQLite and to TRUE elsewhere (PostgreSQL's ILIKE uses its trigram
+    index directly)."""
+
+    inherit_cache = True
+    type = sa.types.NullType()  # rendered as is: a Boolean would get "= 1" on SQLite
+
+    def __init__(self, keyword: str) -> None:
+        self.keyword = keyword
+
+
+@compiles(SearchPrefilter)
+def _search_prefilter_default(element: SearchPrefilter, compiler: Any, **kw: Any) -> str:
+    return "1 = 1"
+
+
+@compiles(SearchPrefilter, "sqlite")
+def _search_prefilter_sqlite(element: SearchPrefilter, compiler: Any, **kw: Any) -> str:
+    if len(element.keyword) < SEARCH_MIN_CHARS:
+        return "1 = 1"  # trigrams need three characters: the exact match scans instead
+    phrase = '"' + element.keyword.replace('"', '""') + '"'
+    bound = compiler.process(sa.bindparam("search_phrase", phrase, unique=True), **kw)
+    return f"posts.rowid IN (SELECT rowid FROM posts_search WHERE posts_search MATCH {bound})"
 
 
 # Ordered migration steps; step i brings the schema to version i + 1. Append, never edit.
@@ -354,7 +418,14 @@ class Store:
         new = len(ids) - len(existing)
         if new:
             _advance_generation(conn)
+            _index_new_posts(conn)
         return WriteResult(new=new, updated=len(existing))
+
+    def index_new_posts(self) -> None:
+        """Bring the search index up to date after posts were written without
+        ``write_batch`` (bulk loads, ``copy_store``)."""
+        with self.engine.begin() as conn:
+            _index_new_posts(conn)
 
     def generation(self) -> int:
         """A number that grows whenever posts are added or scores change."""
@@ -550,6 +621,22 @@ def _dialect_insert(conn: Connection) -> Callable[..., Any]:
     return insert
 
 
+def _index_new_posts(conn: Connection) -> None:
+    """Add the posts written since the last call to the SQLite search index, in bulk.
+    Posts are only ever appended (an upsert never changes text), so a rowid mark suffices."""
+    if conn.dialect.name != "sqlite":
+        return
+    mark = conn.execute(sa.select(store_state.c.search_rowid).where(store_state.c.id == 1)).scalar() or 0
+    newest = conn.exec_driver_sql("SELECT max(rowid) FROM posts").scalar() or 0
+    if newest > mark:
+        conn.exec_driver_sql(
+            "INSERT INTO posts_search(rowid, text, title) "
+            "SELECT rowid, text, title FROM posts WHERE rowid > ? AND rowid <= ?",
+            (mark, newest),
+        )
+        conn.execute(store_state.update().where(store_state.c.id == 1).values(search_rowid=newest))
+
+
 def _advance_generation(conn: Connection) -> None:
     conn.execute(
         store_state.update().where(store_state.c.id == 1).values(generation=store_state.c.generation + 1)
@@ -621,7 +708,7 @@ def copy_store(
     the row counts in the source and in the target afterwards."""
     counts: dict[str, tuple[int, int]] = {}
     for table in metadata.sorted_tables:
-        if table is schema_version:
+        if table is schema_version or table is store_state:  # the target keeps its own state
             continue
         keys = [column.name for column in table.primary_key.columns]
         with source.engine.connect() as reader:
@@ -642,6 +729,7 @@ def copy_store(
                     on_rows(table.name, len(rows))
         counts[table.name] = (_count(source, table), _count(target, table))
     _advance_sequences(target)
+    target.index_new_posts()
     return counts
 
 

@@ -188,3 +188,39 @@ def test_two_processes_can_create_the_same_store_at_once(tmp_path) -> None:
     outputs = [child.communicate(timeout=60)[0].strip() for child in children]
     assert outputs == ["ok"] * 4
     assert Store(url).version() == 1
+
+
+def test_keyword_search_finds_substrings_in_any_script(store: Store) -> None:
+    from monitor import queries
+
+    texts = {
+        "1": "欢迎美国朋友来小红书",
+        "2": 'He said "TikTok refugees" 100% of the time',
+        "3": "nothing to see",
+        "4": "ab",
+    }
+    store.write_batch([make_post(key, text=text) for key, text in texts.items()])
+    store.write_batch([make_post("1", text="changed text is ignored", likes=5)])
+
+    def found(keyword: str) -> list[str]:
+        page = queries.posts_page(store, queries.Filters(keyword=keyword), None)
+        return sorted(page["id"])
+
+    assert found("美国朋友") == ["x:1"]
+    assert found("tiktok REFUGEES") == ["x:2"]
+    assert found('"TikTok') == ["x:2"]
+    assert found("100%") == ["x:2"]
+    assert found("ab") == ["x:4"]  # shorter than a trigram: still found
+    assert found("refugees' OR 1=1 --") == []
+
+
+def test_a_copied_store_can_be_searched(tmp_path) -> None:
+    from monitor import queries
+    from monitor.store import copy_store
+
+    source = Store(f"sqlite:///{tmp_path / 'source.db'}")
+    source.write_batch([make_post("1", text="欢迎美国朋友"), make_post("2", text="other words")])
+    target = Store(f"sqlite:///{tmp_path / 'target.db'}")
+    copy_store(source, target)
+    page = queries.posts_page(target, queries.Filters(keyword="美国朋友"), None)
+    assert list(page["id"]) == ["x:1"]
