@@ -25,7 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from collectors.query import Query, QueryError, parse_query
 from monitor.config import parse_duration
-from monitor.models import Post, Reject, raw_json
+from monitor.models import MAX_COUNT, Post, Reject, raw_json
 from monitor.sources import Batch
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,9 @@ class HttpOptions(BaseModel):
     backoff: float = Field(default=1.0, ge=0, description="first retry wait in seconds; doubles each time")
     max_wait: float = Field(default=900, ge=0, description="longest wait for a rate limit, seconds")
     user_agent: str = USER_AGENT
+    verify_tls: bool = Field(
+        default=True, description="check TLS certificates; turn off only for a known host, with care"
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -134,6 +137,28 @@ def redact_url(url: str | httpx.URL) -> str:
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ]
     return urlunsplit(parts._replace(query=urlencode(pairs, safe="*:,()[]")))
+
+
+class RedactUrls(logging.Filter):
+    """Hides secret query parameters in the URLs httpx logs (``HTTP Request: GET url``),
+    so a key sent as ``?key=`` (YouTube) never reaches a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                redact_url(arg) if isinstance(arg, httpx.URL) or _looks_like_url(arg) else arg
+                for arg in record.args
+            )
+        return True
+
+
+def _looks_like_url(value: object) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+# Attached once, when the first HTTP collector module is imported.
+if not any(isinstance(f, RedactUrls) for f in logging.getLogger("httpx").filters):
+    logging.getLogger("httpx").addFilter(RedactUrls())
 
 
 def retry_after_seconds(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -182,11 +207,18 @@ class HttpClient:
         self._interval = 60.0 / options.requests_per_minute
         self._last_request = 0.0
         self._not_before = 0.0
+        if not options.verify_tls:
+            log.warning(
+                "TLS certificate verification is OFF for %s (verify_tls: false): anyone on the path "
+                "can read and change this source's traffic, credentials included",
+                redact_url(options.base_url),
+            )
         self._client = httpx.Client(
             headers={"User-Agent": options.user_agent, "Accept": "application/json", **(headers or {})},
             timeout=options.timeout,
             follow_redirects=True,
             transport=transport,
+            verify=options.verify_tls,
         )
 
     def close(self) -> None:
@@ -349,8 +381,33 @@ class HttpCollector:
                 rejects.append(Reject(self.name, f"{url}#{index}", reason or type(err).__name__, _raw(item)))
                 continue
             if post is not None:
+                problem = post_problem(post)
+                if problem is not None:  # stored, it would fail the whole batch's transaction
+                    rejects.append(Reject(self.name, f"{url}#{index}", problem, _raw(item)))
+                    continue
                 posts.append(post)
         return posts, rejects
+
+
+_TEXT_FIELDS = ("author", "title", "lang", "url", "parent_id")
+
+
+def post_problem(post: Post) -> str | None:
+    """Why a converted post cannot be stored (an item with a null id, an object where text
+    belongs), or None when it can."""
+    if not isinstance(post.native_id, str) or not post.native_id:
+        return f"the item has no usable id (got {type(post.native_id).__name__})"
+    if not isinstance(post.text, str):
+        return f"text: expected text, got {type(post.text).__name__}"
+    for name in _TEXT_FIELDS:
+        value = getattr(post, name)
+        if value is not None and not isinstance(value, str):
+            return f"{name}: expected text, got {type(value).__name__}"
+    for name in ("likes", "reposts", "replies", "views"):
+        value = getattr(post, name)
+        if value is not None and not 0 <= value < MAX_COUNT:
+            return f"{name}: count {value} is out of range"
+    return None
 
 
 def unique_posts(posts: list[Post], seen: set[str]) -> list[Post]:

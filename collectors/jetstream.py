@@ -23,7 +23,7 @@ from pydantic import Field
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect
 
-from collectors.http import CollectorError, Duration, HttpCollector, HttpOptions
+from collectors.http import CollectorError, Duration, HttpCollector, HttpOptions, post_problem
 from monitor.models import Post, Reject, normalise_text, parse_timestamp, raw_json
 from monitor.sources import Batch
 
@@ -141,7 +141,11 @@ class JetstreamCollector(HttpCollector):
             batch.rejects.append(Reject(self.name, f"{url}#time_us={time_us}", reason, raw_json(event)))
             return cursor_us
         if post is not None:
-            batch.posts.append(post)
+            problem = post_problem(post)
+            if problem is None:
+                batch.posts.append(post)
+            else:
+                batch.rejects.append(Reject(self.name, f"{url}#time_us={time_us}", problem, raw_json(event)))
         return cursor_us
 
     def convert(self, event: dict[str, Any]) -> Post | None:

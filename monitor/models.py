@@ -30,6 +30,9 @@ PLATFORMS = (
 
 SENTIMENTS = ("negative", "neutral", "positive")
 
+# Counts are 64-bit integers in the store, and the sum of three (engagement) must fit too.
+MAX_COUNT = 2**61
+
 
 class ParseError(ValueError):
     """A value in an input record could not be understood; the message says why."""
@@ -120,6 +123,8 @@ def parse_count(value: Any) -> int | None:
     if isinstance(value, int):
         if value < 0:
             raise ParseError(f"negative count: {value}")
+        if value > MAX_COUNT:
+            raise ParseError(f"count too large: {value}")
         return value
     if isinstance(value, float):
         if math.isnan(value):
@@ -128,7 +133,7 @@ def parse_count(value: Any) -> int | None:
             raise ParseError(f"not a count: {value!r}")
         return int(round(value))
     text = str(value).strip()
-    if text.isdigit() and text.isascii():
+    if text.isdigit() and text.isascii() and len(text) < 19:
         return int(text)
     text = unicodedata.normalize("NFKC", text)
     if text in {"", "-", "—", "null", "None", "nan", "NaN", "N/A", "n/a"}:
@@ -144,6 +149,8 @@ def parse_count(value: Any) -> int | None:
     count = int(round(number * multiplier))
     if count < 0:
         raise ParseError(f"negative count: {text!r}")
+    if count > MAX_COUNT:
+        raise ParseError(f"count too large: {text[:40]!r}")
     return count
 
 

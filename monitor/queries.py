@@ -58,6 +58,13 @@ class Filters:
 
     _LIST_KEYS = {"platforms": "platform", "topics": "topic", "languages": "lang", "sentiments": "sentiment"}
 
+    def __post_init__(self) -> None:
+        # NUL cannot appear in stored text, and PostgreSQL refuses it in a query parameter.
+        object.__setattr__(self, "keyword", self.keyword.replace("\x00", ""))
+        for name in self._LIST_KEYS:
+            values = tuple(value.replace("\x00", "") for value in getattr(self, name))
+            object.__setattr__(self, name, values)
+
     def to_query_string(self) -> str:
         """The filters as a URL query string (``?start=...&platform=tiktok,rednote``), ``""``
         when nothing is set, so a view can be bookmarked."""
@@ -927,7 +934,7 @@ def source_status(store: Store | Engine, source_names: list[str] | tuple[str, ..
             columns=["source", "rejects"],
         )
     names = list(dict.fromkeys([*source_names, *last_runs["source"], *post_counts["source"]]))
-    frame = pd.DataFrame({"source": names})
+    frame = pd.DataFrame({"source": pd.Series(names, dtype="object")})
     frame["configured"] = frame["source"].isin(source_names)
     frame = frame.merge(last_runs.drop(columns="error"), on="source", how="left")
     frame = frame.merge(

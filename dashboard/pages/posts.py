@@ -1,6 +1,7 @@
 """Posts explorer: a server-paged dash-ag-grid over the filtered posts (time, platform,
 text, coloured sentiment, topic, language, engagement, link), sortable, with a CSV export
-of everything the filters select. Text is rendered as text; links only for http(s)."""
+of everything the filters select (formulas neutralised). Text is rendered as text; links
+only for http(s)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard.shell import DATA_VERSION, FILTERS, DashboardContext, View
 from monitor import queries
+from monitor.reports.csv_export import neutralise_formulas
 
 PATH = "/posts"
 GRID = "posts-grid"
@@ -199,4 +201,5 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         view = View.from_stores(filters_data, version)
         frame = queries.export_posts(context.store, view.filters, view.model)
         name = f"posts_{view.filters.start}_{view.filters.end}.csv"
-        return dcc.send_data_frame(frame.to_csv, name, index=False)
+        # Cells a spreadsheet would run as formulas open as text, as in the reports' CSVs.
+        return dcc.send_data_frame(neutralise_formulas(frame).to_csv, name, index=False)

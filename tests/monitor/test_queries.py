@@ -248,3 +248,15 @@ def test_stale_rollup_is_not_used(store: Store) -> None:
     )
     rows = by_platform(queries.platform_summary(store, PERIOD, None))
     assert rows["x"]["posts"] == 4
+
+
+def test_sources_of_an_empty_store_are_an_empty_table() -> None:
+    from monitor.store import Store
+
+    frame = queries.source_status(Store("sqlite://"), [])
+    assert frame.empty and "last_error" in frame.columns
+
+
+def test_nul_characters_are_dropped_from_filters() -> None:
+    filters = queries.Filters(keyword="tik\x00tok", platforms=("x\x00",))
+    assert filters.keyword == "tiktok" and filters.platforms == ("x",)
