@@ -20,8 +20,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from monitor.config import Config, ConfigError, SourceConfig, load_config
-from monitor.sources import Batch, build_collector, installed_kinds, run_collector
+from monitor.config import Config, ConfigError, load_config
+from monitor.reports.commands import report_app
+from monitor.scoring.commands import model_app
+from monitor.sources import Batch, installed_kinds, run_collector
 from monitor.store import Store, WriteResult
 
 app = typer.Typer(
@@ -42,10 +44,12 @@ class CommandError(Exception):
 def _failures() -> Iterator[None]:
     """Turn expected failures into one line on stderr and exit status 1."""
     from collectors.files import FileImportError
+    from collectors.http import CollectorError
+    from monitor.scoring import ScoringError
 
     try:
         yield
-    except (ConfigError, FileImportError, CommandError) as err:
+    except (ConfigError, FileImportError, CollectorError, ScoringError, CommandError) as err:
         errors.print(f"[red]error:[/red] {err}", markup=True, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except sqlalchemy.exc.OperationalError as err:
@@ -97,7 +101,9 @@ def _summary(label: str, result: WriteResult) -> str:
 
 @app.command("import")
 def import_file(
-    path: Annotated[Path, typer.Argument(help="CSV, JSONL (optionally .gz) or Parquet file")],
+    path: Annotated[
+        Path, typer.Argument(help="CSV, JSONL or JSON array (optionally .gz), Parquet or Excel file")
+    ],
     platform: Annotated[str, typer.Option(help="platform name, or column:NAME to read it per row")],
     map_: Annotated[
         list[str] | None,
@@ -105,7 +111,9 @@ def import_file(
     ] = None,
     date_format: Annotated[str | None, typer.Option(help="strptime format of the time column")] = None,
     encoding: Annotated[str | None, typer.Option(help="text encoding (default: detected)")] = None,
-    format_: Annotated[str, typer.Option("--format", help="auto, csv, jsonl or parquet")] = "auto",
+    format_: Annotated[
+        str, typer.Option("--format", help="auto, csv, jsonl, json (an array), parquet or xlsx")
+    ] = "auto",
     source: Annotated[
         str | None, typer.Option(help="source name to record (default: import:FILENAME)")
     ] = None,
@@ -165,7 +173,12 @@ def _validated(model: Any, data: dict[str, Any], where: str) -> Any:
 def collect(
     source: Annotated[list[str] | None, typer.Option(help="only this source (repeatable)")] = None,
 ) -> None:
-    """Run the configured sources once, each from its saved cursor."""
+    """Run the configured sources once, each from its saved cursor; one source's failure
+    is recorded and does not stop the others."""
+    import threading
+
+    from monitor.service import collect_source
+
     with _failures():
         config, store = _open()
         chosen = (
@@ -173,37 +186,33 @@ def collect(
         )
         if not chosen:
             raise CommandError(f"no sources are configured in {config.path or 'the config'}")
-        failed = _collect_sources(config, store, chosen)
+        failed = []
+        for entry in chosen:
+            with _progress(entry.name) as progress:
+                task = progress.add_task(entry.name, total=None, summary="")
+                outcome = collect_source(
+                    config, store, entry, threading.Event(), on_batch=_progress_callback(progress, task)
+                )
+            if outcome.status == "failed":
+                errors.print(
+                    f"[red]{entry.name} failed:[/red] {outcome.error}", highlight=False, soft_wrap=True
+                )
+                failed.append(entry.name)
+            else:
+                console.print(_summary(entry.name, outcome.result), highlight=False)
         if failed:
             raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")
 
 
-def _collect_sources(config: Config, store: Store, chosen: list[SourceConfig]) -> list[str]:
-    """Collect each source; one source's failure is recorded and does not stop the others."""
-    from collectors.files import FileImportError
-
-    failed = []
-    where = f"{config.path or 'config'}: sources"
-    for source in chosen:
-        index = config.sources.index(source)
-        collector = build_collector(source, where=f"{where}[{index}]", resolve=config.resolve)
-        with _progress(source.name) as progress:
-            task = progress.add_task(source.name, total=None, summary="")
-            try:
-                result, _ = run_collector(
-                    store, collector, source.name, on_batch=_progress_callback(progress, task)
-                )
-            except (FileImportError, OSError, ValueError) as err:
-                errors.print(f"[red]{source.name} failed:[/red] {err}", highlight=False, soft_wrap=True)
-                failed.append(source.name)
-                continue
-        console.print(_summary(source.name, result), highlight=False)
-    return failed
+sources_app = typer.Typer(help="The configured sources and the installed source kinds.")
+app.add_typer(sources_app, name="sources")
 
 
-@app.command()
-def sources() -> None:
+@sources_app.callback(invoke_without_command=True)
+def sources(ctx: typer.Context) -> None:
     """List the configured sources and the installed source kinds."""
+    if ctx.invoked_subcommand is not None:
+        return
     with _failures():
         config = load_config()
         store = Store(config.store)
@@ -226,6 +235,31 @@ def sources() -> None:
         for kind, target in sorted(installed_kinds().items()):
             kinds.add_row(kind, target)
         console.print(kinds)
+
+
+@sources_app.command("test")
+def sources_test(
+    name: Annotated[str, typer.Argument(help="a configured source")],
+    from_cursor: Annotated[bool, typer.Option(help="start from the saved cursor")] = False,
+) -> None:
+    """Fetch once from a source and show what would be stored, storing nothing."""
+    from monitor.service import preview_source
+
+    with _failures():
+        config = load_config()
+        store = Store(config.store) if from_cursor else None
+        preview = preview_source(config, name, store=store)
+        table = Table(
+            title=f"{name}: {len(preview.posts)} posts, {len(preview.rejects)} rejects (not stored)"
+        )
+        for column in ("id", "created_at", "author", "text"):
+            table.add_column(column, overflow="fold")
+        for post in preview.posts[:20]:
+            table.add_row(post.id, post.created_at.isoformat(), post.author or "", post.text[:120])
+        console.print(table)
+        for reject in preview.rejects[:10]:
+            errors.print(f"reject {reject.location}: {reject.reason}", highlight=False, soft_wrap=True)
+        console.print(f"next cursor: {json.dumps(preview.cursor, default=str)[:200]}", highlight=False)
 
 
 @app.command()
@@ -327,6 +361,35 @@ def serve(
         )
 
 
+@app.command()
+def run(
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="do not serve the dashboard")] = False,
+    once: Annotated[bool, typer.Option(help="each enabled source once, score, exit")] = False,
+    host: Annotated[str | None, typer.Option(help="dashboard address (default from config)")] = None,
+    port: Annotated[int | None, typer.Option(help="dashboard port (default from config)")] = None,
+) -> None:
+    """Run every enabled source on its interval, score what is new, serve the dashboard."""
+    import logging
+
+    from monitor.service import run_service
+
+    with _failures():
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # httpx logs every request's URL; a report webhook's URL is itself a secret.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        config, store = _open()
+        if not no_serve:  # refuse an open dashboard before collecting starts, not in its thread
+            config.dashboard.check_bind(host or config.dashboard.host)
+        outcomes = run_service(config, store, serve_dashboard=not no_serve, once=once, host=host, port=port)
+        for outcome in outcomes:
+            result = outcome.result
+            line = f"{outcome.source}: {outcome.status}, {result.new:,} new, {result.updated:,} updated"
+            console.print(line + (f", error: {outcome.error}" if outcome.error else ""), highlight=False)
+        failed = [o.source for o in outcomes if o.status == "failed"]
+        if failed:
+            raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")
+
+
 db_app = typer.Typer(help="Store maintenance: migrate, copy between backends.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
@@ -374,15 +437,8 @@ def db_copy(
             raise CommandError(f"the copy is missing rows in: {', '.join(short)}")
 
 
-def _mount_model_commands() -> None:
-    try:
-        from monitor.scoring.commands import model_app
-    except ImportError:
-        return
-    app.add_typer(model_app, name="model", help="Train and evaluate the sentiment model.")
-
-
-_mount_model_commands()
+app.add_typer(model_app, name="model", help="Train and evaluate the sentiment model.")
+app.add_typer(report_app, name="report", help="Make, list and deliver reports.")
 
 
 if __name__ == "__main__":  # pragma: no cover

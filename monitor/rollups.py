@@ -90,10 +90,12 @@ def refresh_rollups(store: Store, model: str, since_ts: int | None = None) -> in
     None) and record the counts the rollup now reflects. Call it after scoring (and after
     collecting) with the oldest ``created_at`` among the posts that changed; returns the
     number of rollup rows written."""
-    since_day = None if since_ts is None else (since_ts // DAY) * DAY
     columns = [column.name for column in rollup_daily.columns]
     with store.begin() as conn:
         generation = current_generation(conn)
+        known = conn.execute(sa.select(rollup_state.c.model).where(rollup_state.c.model == model)).first()
+        # A model without a rollup yet needs every day, not just the ones that changed.
+        since_day = None if since_ts is None or known is None else (since_ts // DAY) * DAY
         delete = rollup_daily.delete().where(rollup_daily.c.model == model)
         if since_day is not None:
             delete = delete.where(rollup_daily.c.day >= since_day)

@@ -313,6 +313,7 @@ class PostToScore:
     text: str
     title: str | None
     lang: str | None
+    created_at: int = 0
 
 
 class Store:
@@ -537,7 +538,7 @@ class Store:
         """Posts with no score under ``model``, in id order after ``after_id``."""
         scored = sa.select(scores.c.post_id).where(scores.c.post_id == posts.c.id, scores.c.model == model)
         query = (
-            sa.select(posts.c.id, posts.c.text, posts.c.title, posts.c.lang)
+            sa.select(posts.c.id, posts.c.text, posts.c.title, posts.c.lang, posts.c.created_at)
             .where(posts.c.id > after_id, ~sa.exists(scored))
             .order_by(posts.c.id)
             .limit(limit)

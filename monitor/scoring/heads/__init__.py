@@ -1,0 +1,1 @@
+"""Bundled sentiment heads (data only: head.npz + metrics.json per folder)."""
