@@ -137,7 +137,9 @@ def test_a_nul_byte_in_a_filter_is_dropped(filled: Store, name: str) -> None:
     # Stored text never holds NUL (normalise_text drops it) and PostgreSQL refuses it.
     value: Any = "ban\x00" if name == "keyword" else ("x\x00",)
     clean: Any = "ban" if name == "keyword" else ("x",)
-    assert matched(filled, PERIOD.replace(**{name: value})) == matched(filled, PERIOD.replace(**{name: clean}))
+    assert matched(filled, PERIOD.replace(**{name: value})) == matched(
+        filled, PERIOD.replace(**{name: clean})
+    )
 
 
 def test_filters_from_a_hostile_url_stay_values(filled: Store) -> None:
