@@ -26,11 +26,11 @@ PLATFORM_COLORS: dict[str, str] = {
     "reddit": "#FF5700",
     "bluesky": "#0A7AFF",
     "mastodon": "#6364FF",
-    "hackernews": "#F0652F",
-    "youtube": "#C4302B",
+    "hackernews": "#CA8A04",
+    "youtube": "#7F1D1D",  # darker than RedNote's red, so the two lines stay apart
     "news": "#6B7280",
     "instagram": "#C13584",
-    "lemon8": "#D4B106",
+    "lemon8": "#65A30D",
 }
 _SPARE_COLORS = px.colors.qualitative.Safe
 SENTIMENT_COLORS: dict[str, str] = {"negative": "#D7301F", "neutral": "#9CA3AF", "positive": "#1A9850"}
