@@ -4,8 +4,6 @@ free loopback port in a background thread, and a headless Chromium driven by Sel
 from __future__ import annotations
 
 import importlib.util
-import shutil
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,11 +16,10 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from dashboard.app import create_app
 from monitor.config import Config
 from monitor.store import Store
+from tests.browser import chromium
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "dashboard"
 SCREENSHOTS = Path(__file__).parents[1] / "output" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 EVENTS = [{"date": "2025-01-19", "label": "TikTok goes dark in the US"}]
 
 
@@ -69,35 +66,8 @@ def live_server(known_store: Store, config: Config) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="bm-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1440,1000",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium((1440, 1000)) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ an SMTP server on loopback (aiosmtpd) and a headless Chromium (Selenium)."""
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import socket
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,10 +18,9 @@ import pytest
 
 from monitor.config import Config
 from monitor.store import Store
+from tests.browser import chromium
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 # The report day of the known store is 2025-01-18 (UTC); a daily 07:00 UTC report made on
 # the 19th covers it.
 WINDOW_END = datetime(2025, 1, 19, 7, tzinfo=UTC)
@@ -105,37 +102,5 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
-        pytest.skip("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="bm-report-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=390,844",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(flag)
-    # A phone's viewport (desktop windows have a minimum width of about 500 px).
-    options.add_experimental_option(
-        "mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2}}
-    )
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium((390, 844), phone=True, page_load_timeout=60) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
