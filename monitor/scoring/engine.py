@@ -46,7 +46,7 @@ def score_pending(
             if not batch:
                 return scored
             scores = scorer.score([post_text(post) for post in batch], [post.id for post in batch], progress)
-            store.save_scores(_with_source_language(scores, batch))
+            store.save_scores(with_source_language(scores, batch))
             scored += len(scores)
             after = batch[-1].id
             first = min(post.created_at for post in batch)
@@ -56,7 +56,7 @@ def score_pending(
             refresh_rollups(store, scorer.version, since_ts=None if rescore else oldest)
 
 
-def _with_source_language(scores: Sequence[Score], batch: Sequence[PostToScore]) -> list[Score]:
+def with_source_language(scores: Sequence[Score], batch: Sequence[PostToScore]) -> list[Score]:
     """Where the text has no letters to identify, keep the language the source declared."""
     return [
         replace(score, lang=post.lang) if score.lang == UNDETERMINED and post.lang else score

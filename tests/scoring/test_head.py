@@ -1,4 +1,5 @@
-"""The bundled sentiment head: small, loadable, and as good as its record says."""
+"""The bundled sentiment heads (English and multilingual): small, loadable, and as good as
+their records say."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import json
 import pytest
 
 from monitor.models import SENTIMENTS
-from monitor.scoring.corpus import load_split
-from monitor.scoring.head import DEFAULT_HEAD, HEADS_DIR, SentimentHead
+from monitor.scoring.corpus import load_chinese_split, load_split
+from monitor.scoring.head import DEFAULT_HEAD, DEFAULT_MULTILINGUAL_HEAD, HEADS_DIR, SentimentHead
 from monitor.scoring.metrics import classification_metrics
 
 HEAD = HEADS_DIR / DEFAULT_HEAD
@@ -38,3 +39,36 @@ def test_bundled_head_reproduces_its_recorded_test_metrics(scorer) -> None:
     measured = classification_metrics([example.sentiment for example in test], predicted, SENTIMENTS)
     assert measured.macro_f1 == pytest.approx(recorded["macro_f1"], abs=0.005)
     assert measured.accuracy == pytest.approx(recorded["accuracy"], abs=0.005)
+
+
+MULTILINGUAL_HEAD = HEADS_DIR / DEFAULT_MULTILINGUAL_HEAD
+
+
+def test_bundled_multilingual_head_is_small_and_records_its_training() -> None:
+    assert sum(path.stat().st_size for path in MULTILINGUAL_HEAD.iterdir()) < 1_500_000
+    info = json.loads((MULTILINGUAL_HEAD / "metrics.json").read_text())
+    assert info["training"]["split_seed"] == 13
+    assert info["training"]["sizes"]["chinese"] == {"train": 11363, "validation": 2000, "test": 4000}
+    assert info["training"]["sizes"]["english"] == {"train": 12000, "validation": 2000, "test": 4000}
+    assert info["metrics"]["chinese"]["test"]["accuracy"] >= 0.85
+
+
+def test_chinese_split_is_the_documented_one() -> None:
+    split = load_chinese_split()
+    assert (len(split.train), len(split.validation), len(split.test)) == (11363, 2000, 4000)
+    assert {example.sentiment for example in split.test} == {"positive", "negative"}
+    assert not {example.text for example in split.test} & {example.text for example in split.train}
+
+
+@pytest.mark.slow
+def test_multilingual_head_reproduces_its_recorded_check_metrics(scorer) -> None:
+    head = SentimentHead.load(MULTILINGUAL_HEAD)
+    recorded = head.info["metrics"]["check"]
+    encoder = scorer.multilingual.sentiment.encoder
+    for corpus, split in (("chinese", load_chinese_split()), ("english", load_split())):
+        rows = split.test[: recorded[corpus]["n"]]
+        pooled = encoder.encode([example.text for example in rows], head.poolings)
+        predicted = [head.labels[i] for i in head.predict_proba(pooled).argmax(axis=1)]
+        measured = classification_metrics([example.sentiment for example in rows], predicted, SENTIMENTS)
+        assert measured.accuracy == pytest.approx(recorded[corpus]["accuracy"], abs=0.002), corpus
+        assert measured.macro_f1 == pytest.approx(recorded[corpus]["macro_f1"], abs=0.002), corpus
