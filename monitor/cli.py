@@ -335,13 +335,35 @@ def _print_status(report: dict[str, Any]) -> None:
 @app.command()
 def score(
     rescore: Annotated[bool, typer.Option(help="score every post again under the current model")] = False,
+    worker: Annotated[
+        bool, typer.Option("--worker", help="claim batches and score until stopped; run as many as you like")
+    ] = False,
+    batch: Annotated[int, typer.Option(min=1, help="--worker: posts per claim")] = 256,
+    lease: Annotated[
+        int, typer.Option(min=5, help="--worker: seconds before a dead worker's batch is taken over")
+    ] = 120,
+    until_done: Annotated[
+        bool, typer.Option("--until-done", help="--worker: exit once every post is scored")
+    ] = False,
 ) -> None:
-    """Score every post that has no score under the current model version."""
+    """Score every post that has no score under the current model version; with
+    ``--worker``, share that work with any number of other workers on the same store."""
     with _failures():
         from monitor.scoring.commands import run_score
 
         config, store = _open()
-        count = run_score(config, store, rescore=rescore, progress=errors.is_terminal)
+        if worker:
+            from monitor.scoring.worker import WorkerSettings, run_worker_process
+
+            if rescore:
+                raise CommandError("--rescore and --worker do not combine: run `monitor score --rescore`")
+            import logging
+
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+            settings = WorkerSettings(batch=batch, lease_seconds=lease, until_done=until_done)
+            count = run_worker_process(config, store, settings)
+        else:
+            count = run_score(config, store, rescore=rescore, progress=errors.is_terminal)
         console.print(f"scored {count:,} posts", highlight=False)
 
 
@@ -365,6 +387,9 @@ def serve(
 def run(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="do not serve the dashboard")] = False,
     once: Annotated[bool, typer.Option(help="each enabled source once, score, exit")] = False,
+    no_score: Annotated[
+        bool, typer.Option("--no-score", help="leave scoring to `monitor score --worker` processes")
+    ] = False,
     host: Annotated[str | None, typer.Option(help="dashboard address (default from config)")] = None,
     port: Annotated[int | None, typer.Option(help="dashboard port (default from config)")] = None,
 ) -> None:
@@ -380,7 +405,9 @@ def run(
         config, store = _open()
         if not no_serve:  # refuse an open dashboard before collecting starts, not in its thread
             config.dashboard.check_bind(host or config.dashboard.host)
-        outcomes = run_service(config, store, serve_dashboard=not no_serve, once=once, host=host, port=port)
+        outcomes = run_service(
+            config, store, serve_dashboard=not no_serve, once=once, host=host, port=port, score=not no_score
+        )
         for outcome in outcomes:
             result = outcome.result
             line = f"{outcome.source}: {outcome.status}, {result.new:,} new, {result.updated:,} updated"

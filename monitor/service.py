@@ -2,10 +2,13 @@
 scoring of what is new after each collect, and the dashboard in the same process.
 
 Each source is one APScheduler interval job (one instance at a time; missed runs
-coalesce). One failing source never stops the others: its error is recorded on its
-run, where ``monitor status`` and the dashboard's Sources page show it. SIGTERM or
-Ctrl-C sets a stop flag that collectors see between batches, so the batch in hand is
-written with its cursor and the process exits cleanly. ``preview_source`` runs one fetch
+coalesce). Several monitors may share one PostgreSQL store: a source is collected by one
+of them at a time (a lease per source, ``Store.try_lease``), scoring claims its batches
+(``monitor.scoring.worker``) and a report fires once (unique per fire time).
+One failing source never stops the others: its error is recorded on its run, where
+``monitor status`` and the dashboard's Sources page show it. SIGTERM or Ctrl-C sets a
+stop flag that collectors see between batches, so the batch in hand is written with its
+cursor and the process exits cleanly. ``preview_source`` runs one fetch
 of one source without storing anything (``monitor sources test NAME``).
 """
 
@@ -35,7 +38,7 @@ class SourceOutcome:
     """What one collect of one source did."""
 
     source: str
-    status: str  # ok, stopped, failed
+    status: str  # ok, stopped, failed, busy (another monitor is collecting it)
     result: WriteResult = field(default_factory=WriteResult)
     error: str | None = None
     run_id: int | None = None
@@ -130,6 +133,44 @@ def default_scorer(config: Config, store: Store) -> int:
     return run_score(config, store, rescore=False, progress=False)
 
 
+class ClaimingScorer:
+    """Scoring for a ``monitor run`` that shares its store with other processes
+    (PostgreSQL): it claims batches like ``monitor score --worker`` does, so two monitors,
+    or a monitor and dedicated workers, never score the same post. The model is loaded
+    once and loaded again only when its version changes (topics edited, new head)."""
+
+    def __init__(self) -> None:
+        self._worker: Any = None
+
+    def __call__(self, config: Config, store: Store) -> int:
+        from monitor.scoring import build_scorer, model_version
+        from monitor.scoring.worker import ScoringWorker
+
+        version = model_version(config)
+        if self._worker is None or self._worker.scorer.version != version or self._worker.store is not store:
+            self._worker = ScoringWorker(build_scorer(config), store)
+        run_id = store.start_run("score")
+        try:
+            scored = self._worker.drain(run_id)
+        except BaseException as err:
+            store.release_claims(self._worker.name)
+            store.finish_run(run_id, status="failed", error=f"{type(err).__name__}: {err}")
+            raise
+        store.finish_run(run_id, status="ok", scored=scored)
+        return scored
+
+
+def scorer_for(store: Store) -> Callable[[Config, Store], int]:
+    """How ``monitor run`` scores on this store: by claims where several processes may
+    share it (PostgreSQL), in one pass otherwise (SQLite, one machine)."""
+    return ClaimingScorer() if store.engine.dialect.name == "postgresql" else default_scorer
+
+
+def source_lease(source: str) -> str:
+    """The cluster-wide lease a monitor holds while it collects ``source``."""
+    return f"source:{source}"
+
+
 class MonitorService:
     """The sources, the scorer and the stop flag of one running monitor."""
 
@@ -156,10 +197,19 @@ class MonitorService:
         """One scheduled job: collect one source, then score what is new."""
         if self.stop.is_set():
             return None
-        outcome = collect_source(self.config, self.store, source, self.stop)
+        outcome = self.collect(source)
         if outcome.result.new and not self.stop.is_set():
             self.score_new()
         return outcome
+
+    def collect(self, source: SourceConfig) -> SourceOutcome:
+        """Collect one source if no other monitor on the same store is collecting it now
+        (status ``busy`` otherwise): one collector per source across the cluster."""
+        with self.store.try_lease(source_lease(source.name)) as held:
+            if not held:
+                log.debug("%s: another monitor is collecting it", source.name)
+                return SourceOutcome(source.name, "busy")
+            return collect_source(self.config, self.store, source, self.stop)
 
     def score_new(self) -> int:
         """Score unscored posts; one scorer at a time, and a failure is logged, not raised."""
@@ -188,7 +238,7 @@ class MonitorService:
         for source in self.sources:
             if self.stop.is_set():
                 break
-            outcomes.append(collect_source(self.config, self.store, source, self.stop))
+            outcomes.append(self.collect(source))
         if any(o.result.new for o in outcomes) and not self.stop.is_set():
             self.score_new()
         return outcomes
@@ -255,7 +305,7 @@ def run_service(
     dashboard (unless ``serve_dashboard`` is false), until SIGTERM/SIGINT or
     ``stop_event``. With ``once``, every source runs once and the outcomes are returned."""
     stop = stop_event or threading.Event()
-    service = MonitorService(config, store, stop_event=stop, scorer=default_scorer if score else None)
+    service = MonitorService(config, store, stop_event=stop, scorer=scorer_for(store) if score else None)
     if not service.sources and not (config.reports and not once):
         raise ConfigError(f"no enabled sources or reports in {config.path or 'the config'}")
     restore = _install_signal_handlers(stop)

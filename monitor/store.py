@@ -7,6 +7,7 @@ The schema is versioned; ``MIGRATIONS`` holds the ordered steps.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import socket
@@ -82,6 +83,18 @@ scores = sa.Table(
     sa.Column("confidence", sa.Float),
     sa.Column("scored_at", sa.BigInteger, nullable=False),
     sa.Index("ix_scores_model_topic_post", "model", "topic", "post_id"),
+)
+
+# Posts a scoring worker has taken (``monitor score --worker``): another worker skips them
+# until ``lease_until`` passes, so a worker that dies only delays its batch.
+score_claims = sa.Table(
+    "score_claims",
+    metadata,
+    sa.Column("post_id", sa.String, primary_key=True),
+    sa.Column("model", sa.String, primary_key=True),
+    sa.Column("worker", sa.String, nullable=False),
+    sa.Column("lease_until", sa.BigInteger, nullable=False),
+    sa.Index("ix_score_claims_worker", "worker"),
 )
 
 source_state = sa.Table(
@@ -181,6 +194,7 @@ report_runs = sa.Table(
     sa.Column("deliveries", sa.Text, nullable=False, default="[]"),  # JSON list of DeliveryOutcome
     sa.Column("summary", sa.Text),  # JSON ReportSummary, so a delivery can be retried later
     sa.Column("error", sa.Text),
+    sa.Column("owner", sa.String),  # host:pid of the process making it
     sa.UniqueConstraint("report", "scheduled_for", name="uq_report_runs_scheduled"),
     sa.Index("ix_report_runs_report_started", "report", "started_at"),
 )
@@ -272,7 +286,7 @@ def process_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _owner_is_dead(owner: str | None, host: str) -> bool:
+def owner_is_dead(owner: str | None, host: str) -> bool:
     if not owner:
         return True
     owner_host, _, pid = owner.rpartition(":")
@@ -285,6 +299,13 @@ def _owner_is_dead(owner: str | None, host: str) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def lease_key(name: str) -> int:
+    """The PostgreSQL advisory lock key (a signed 64-bit integer) of a lease name, the same
+    in every process (Python's ``hash`` of a string is not)."""
+    digest = hashlib.blake2b(f"ban-monitor:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def now_ts() -> int:
@@ -314,6 +335,7 @@ class PostToScore:
     title: str | None
     lang: str | None
     created_at: int = 0
+    collected_at: int = 0
 
 
 class Store:
@@ -514,7 +536,7 @@ class Store:
         host = socket.gethostname()
         with self.engine.begin() as conn:
             running = conn.execute(sa.select(runs.c.id, runs.c.owner).where(runs.c.status == "running")).all()
-            dead = [run_id for run_id, owner in running if _owner_is_dead(owner, host)]
+            dead = [run_id for run_id, owner in running if owner_is_dead(owner, host)]
             if dead:
                 conn.execute(
                     runs.update()
@@ -561,6 +583,153 @@ class Store:
             )
             _advance_generation(conn)
         return len(rows)
+
+    def claim_posts(
+        self, model: str, worker: str, limit: int, lease_seconds: int, *, since: int | None = None
+    ) -> list[PostToScore]:
+        """Take up to ``limit`` posts that have no score under ``model`` and no live claim,
+        oldest collected first (from ``collected_at >= since`` when given), for ``worker``
+        until ``lease_seconds`` from now. One statement: on PostgreSQL the candidate posts
+        are locked ``FOR UPDATE SKIP LOCKED`` so concurrent workers take different ones, and
+        the claim upsert only replaces an expired lease, so no post is held by two workers."""
+        now = now_ts()
+        scored = sa.select(scores.c.post_id).where(scores.c.post_id == posts.c.id, scores.c.model == model)
+        held = sa.select(score_claims.c.post_id).where(
+            score_claims.c.post_id == posts.c.id,
+            score_claims.c.model == model,
+            score_claims.c.lease_until > now,
+        )
+        candidates = sa.select(
+            posts.c.id,
+            sa.literal(model, sa.String),
+            sa.literal(worker, sa.String),
+            sa.literal(now + lease_seconds, sa.BigInteger),
+        ).where(~sa.exists(scored), ~sa.exists(held))
+        if since is not None:
+            candidates = candidates.where(posts.c.collected_at >= since)
+        candidates = candidates.order_by(posts.c.collected_at, posts.c.id).limit(limit)
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                candidates = candidates.with_for_update(skip_locked=True, of=posts)
+            insert = _dialect_insert(conn)(score_claims).from_select(
+                ["post_id", "model", "worker", "lease_until"], candidates
+            )
+            claim = insert.on_conflict_do_update(
+                index_elements=[score_claims.c.post_id, score_claims.c.model],
+                set_={"worker": insert.excluded.worker, "lease_until": insert.excluded.lease_until},
+                where=score_claims.c.lease_until <= now,
+            ).returning(score_claims.c.post_id)
+            ids = list(conn.execute(claim).scalars())
+            if not ids:
+                return []
+            # A fresh statement sees scores committed while the claim ran (on PostgreSQL a
+            # worker may have scored a candidate and dropped its claim meanwhile): skip those.
+            claimed = [
+                PostToScore(*row)
+                for row in conn.execute(
+                    sa.select(
+                        posts.c.id,
+                        posts.c.text,
+                        posts.c.title,
+                        posts.c.lang,
+                        posts.c.created_at,
+                        posts.c.collected_at,
+                    )
+                    .where(posts.c.id.in_(ids), ~sa.exists(scored))
+                    .order_by(posts.c.collected_at, posts.c.id)
+                )
+            ]
+            done = set(ids) - {post.id for post in claimed}
+            if done:
+                conn.execute(
+                    score_claims.delete().where(
+                        score_claims.c.worker == worker,
+                        score_claims.c.model == model,
+                        score_claims.c.post_id.in_(done),
+                    )
+                )
+            return claimed
+
+    def save_claimed_scores(self, batch: Iterable[Score], worker: str, run_id: int | None = None) -> int:
+        """Store the scores of posts ``worker`` claimed and drop its claims, in one
+        transaction (counted on run ``run_id`` in the same one). A score already stored (a
+        lease that expired while this worker was slow, and another worker's score) is kept:
+        returns how many scores were new."""
+        rows = [_score_row(score) for score in batch]
+        if not rows:
+            return 0
+        with self.engine.begin() as conn:
+            insert = _dialect_insert(conn)(scores).on_conflict_do_nothing(
+                index_elements=[scores.c.post_id, scores.c.model]
+            )
+            added = len(conn.execute(insert.returning(scores.c.post_id), rows).all())
+            models = {row["model"] for row in rows}
+            ids = [row["post_id"] for row in rows]
+            for start in range(0, len(ids), 500):
+                conn.execute(
+                    score_claims.delete().where(
+                        score_claims.c.worker == worker,
+                        score_claims.c.model.in_(models),
+                        score_claims.c.post_id.in_(ids[start : start + 500]),
+                    )
+                )
+            if added:
+                _advance_generation(conn)
+            if run_id is not None and added:
+                conn.execute(runs.update().where(runs.c.id == run_id).values(scored=runs.c.scored + added))
+        return added
+
+    def release_claims(self, worker: str) -> int:
+        """Give back every post ``worker`` still holds (a worker stopping cleanly)."""
+        with self.engine.begin() as conn:
+            return conn.execute(score_claims.delete().where(score_claims.c.worker == worker)).rowcount
+
+    def count_unscored(self, model: str) -> int:
+        """Posts with no score under ``model`` (claimed or not)."""
+        scored = sa.select(scores.c.post_id).where(scores.c.post_id == posts.c.id, scores.c.model == model)
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(posts).where(~sa.exists(scored))
+            ).scalar_one()
+
+    # -------------------------------------------------------------- leases
+
+    @contextmanager
+    def try_lease(self, name: str) -> Iterator[bool]:
+        """Hold the cluster-wide lease ``name`` for the duration of the block, if no other
+        process holds it: yields whether this one got it. On PostgreSQL a session advisory
+        lock on a connection of its own, so it ends with the holder (a crash, a lost
+        connection); on SQLite, one machine by definition, always granted."""
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        with self.engine.connect() as conn:
+            key = lease_key(name)
+            got = bool(conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar())
+            conn.commit()
+            try:
+                yield got
+            finally:
+                if got:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                    conn.commit()
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Run the block while no other process of the cluster runs a block under the same
+        ``name`` (waits for it); on SQLite the database's own write lock serialises."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        with self.engine.connect() as conn:
+            key = lease_key(name)
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                conn.commit()
 
     def delete_scores(self, model: str) -> int:
         with self.engine.begin() as conn:
@@ -709,7 +878,7 @@ def copy_store(
     the row counts in the source and in the target afterwards."""
     counts: dict[str, tuple[int, int]] = {}
     for table in metadata.sorted_tables:
-        if table is schema_version or table is store_state:  # the target keeps its own state
+        if table in (schema_version, store_state, score_claims):  # the target keeps its own state
             continue
         keys = [column.name for column in table.primary_key.columns]
         with source.engine.connect() as reader:
