@@ -19,11 +19,11 @@ import dash
 
 from dashboard import shell
 from dashboard.auth import DashboardAuth, protect
-from dashboard.pages import compare, overview, posts, sources, spikes, topics
+from dashboard.pages import compare, overview, posts, reports, sources, spikes, topics
 from monitor.config import Config
 from monitor.store import Store
 
-PAGE_MODULES = (overview, topics, compare, spikes, posts, sources)
+PAGE_MODULES = (overview, topics, compare, spikes, posts, sources, reports)
 ASSETS = Path(__file__).parent / "assets"
 
 

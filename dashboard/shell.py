@@ -45,6 +45,7 @@ PAGES = (
     ("spikes", "/spikes", "Spikes"),
     ("posts", "/posts", "Posts"),
     ("sources", "/sources", "Sources"),
+    ("reports", "/reports", "Reports"),
 )
 
 

@@ -9,6 +9,7 @@ replays the same fire time, finds the row already there and does not run the rep
 from __future__ import annotations
 
 import json
+import socket
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from monitor.store import Store, now_ts, report_runs
+from monitor.store import Store, now_ts, owner_is_dead, process_owner, report_runs
 
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 
@@ -102,6 +103,7 @@ def start_report_run(
         "status": "running",
         "files": "[]",
         "deliveries": "[]",
+        "owner": process_owner(),
     }
     try:
         with store.begin() as conn:
@@ -157,13 +159,23 @@ def last_report_run(store: Store, report: str) -> ReportRun | None:
 
 
 def close_stale_report_runs(store: Store) -> int:
-    """Runs still marked running belong to a process that died: mark them so."""
+    """Mark as interrupted the runs left "running" by processes of this host that no
+    longer exist; a run another live scheduler is making, here or elsewhere, is left alone."""
+    host = socket.gethostname()
     with store.begin() as conn:
-        return conn.execute(
-            report_runs.update()
-            .where(report_runs.c.status == "running")
-            .values(status="interrupted", finished_at=now_ts(), error="process ended before the run finished")
-        ).rowcount
+        running = conn.execute(
+            sa.select(report_runs.c.id, report_runs.c.owner).where(report_runs.c.status == "running")
+        ).all()
+        dead = [run_id for run_id, owner in running if owner_is_dead(owner, host)]
+        if dead:
+            conn.execute(
+                report_runs.update()
+                .where(report_runs.c.id.in_(dead))
+                .values(
+                    status="interrupted", finished_at=now_ts(), error="process ended before the run finished"
+                )
+            )
+    return len(dead)
 
 
 def past_report_runs(store: Store, report: str | None = None, limit: int = 200) -> pd.DataFrame:

@@ -1,14 +1,12 @@
 """End to end in a real headless Chromium: the app loads with data, filters change the
 charts and live in the URL, a chart click filters the grid, keyword search finds a known
 post, and a live refresh shows a new post without losing the filters. Screenshots of
-every page go to tests/output/screenshots/ (the overview also to docs/dashboard.png)."""
+every page go to tests/output/screenshots/."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +16,6 @@ from monitor.models import Post
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PERIOD_QUERY = "?start=2025-01-15&end=2025-01-20"
-DOCS_SCREENSHOT = Path(__file__).parents[2] / "docs" / "dashboard.png"
 
 
 def wait_for(condition: Any, timeout: float = 20.0, message: str = "condition") -> Any:
@@ -67,8 +64,7 @@ def test_every_page_loads_with_data_and_is_captured(live_server: Any, browser: A
         shot = screenshot(browser, (path.strip("/") or "overview"))
         if path == "/":
             assert "TikTok" in browser.find_element("id", "overview-cards").text
-            DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
-            shutil.copyfile(shot, DOCS_SCREENSHOT)
+        assert shot.stat().st_size > 10_000  # a real render, not a blank page
 
 
 def test_choosing_a_platform_changes_the_charts_and_the_url(live_server: Any, browser: Any) -> None:
