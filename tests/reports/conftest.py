@@ -39,8 +39,9 @@ known = _load_known_store()
 
 
 @pytest.fixture
-def known_store(tmp_path: Path) -> Iterator[Store]:
-    store = known.fill_known_store(Store(f"sqlite:///{tmp_path / 'monitor.db'}"))
+def known_store(store_url: str) -> Iterator[Store]:
+    """The known store on each backend (``store_url`` in tests/conftest.py: SQLite and PostgreSQL)."""
+    store = known.fill_known_store(Store(store_url))
     yield store
     store.engine.dispose()
 

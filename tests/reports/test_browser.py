@@ -14,7 +14,14 @@ from monitor.reports.produce import make_report
 from monitor.store import Store
 from tests.reports.conftest import WINDOW_END, make_config
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # SQLite only, on purpose: these tests check what Chromium makes of the HTML and the PDF, and
+    # the store is only where the numbers come from. Reading them (gather_content) and recording
+    # the run (make_report) run on both backends in test_content, test_files and test_delivery;
+    # a second Chromium session per test would add seconds and test no store code.
+    pytest.mark.parametrize("store_url", ["sqlite"], indirect=True),
+]
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ def scorer(scoring_config: Config):  # noqa: ANN201 - the type lives behind a la
 
 
 @pytest.fixture
-def temp_store(tmp_path: Path) -> Iterator[Store]:
-    store = Store(f"sqlite:///{tmp_path}/t.db")
+def temp_store(store_url: str) -> Iterator[Store]:
+    """A fresh store on each backend (``store_url`` in tests/conftest.py: SQLite and PostgreSQL)."""
+    store = Store(store_url)
     yield store
     store.engine.dispose()

@@ -18,6 +18,8 @@ TOPIC_IDS = ["ban_politics", "migration", "other"]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
+    # `monitor model eval` reads a labelled file and never opens the store, so these tests are
+    # not run per backend: the store URL is only here to keep the config self-contained.
     config = tmp_path / "monitor.yaml"
     config.write_text(f"topics: {REPO / 'configs' / 'topics.yaml'}\n", encoding="utf-8")
     return {"MONITOR_CONFIG": str(config), "MONITOR_DB_URL": f"sqlite:///{tmp_path}/t.db"}
