@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from monitor.models import SENTIMENTS
-from monitor.rollups import DAY, MENTIONS, mention_condition, rollup_daily, rollup_is_current
+from monitor.rollups import DAY, MENTIONS, mention_condition, rollup_coverage, rollup_daily
 from monitor.store import SearchPrefilter, Store, posts, rejects, runs, scores
 
 HOUR = 3_600
@@ -323,9 +323,13 @@ def _joined(model: str | None) -> sa.FromClause:
     return posts.outerjoin(scores, sa.and_(scores.c.post_id == posts.c.id, scores.c.model == (model or "")))
 
 
-def _uses_rollup(conn: Connection, filters: Filters, model: str | None, bucket: Bucket | None) -> bool:
+def _rollup_coverage(
+    conn: Connection, filters: Filters, model: str | None, bucket: Bucket | None
+) -> int | None | bool:
     # Rollup rows are whole UTC days, as are the filters' dates; keywords need the text.
-    return model is not None and not filters.keyword and bucket != "hour" and rollup_is_current(conn, model)
+    if model is None or filters.keyword or bucket == "hour":
+        return False
+    return rollup_coverage(conn, model)
 
 
 def aggregate(
@@ -343,11 +347,26 @@ def aggregate(
     in ``posts`` with topic and sentiment ``""``."""
     with _engine(store).connect() as conn:
         model = model if model is not None else _top_model(conn)
-        if _uses_rollup(conn, filters, model, bucket):
-            query = _rollup_query(filters, model or "", by, bucket, mentions)
+        coverage = _rollup_coverage(conn, filters, model, bucket)
+        if coverage is True:
+            frame = pd.DataFrame(
+                conn.execute(_rollup_query(filters, model or "", by, bucket, mentions)).mappings().all()
+            )
+        elif coverage is False:
+            frame = pd.DataFrame(
+                conn.execute(_raw_query(filters, model, by, bucket, mentions)).mappings().all()
+            )
         else:
-            query = _raw_query(filters, model, by, bucket, mentions)
-        frame = pd.DataFrame(conn.execute(query).mappings().all())
+            # Writes since the last refresh touched only recent days: the rollup answers
+            # for the days before them, the posts themselves for the rest.
+            parts = [
+                pd.DataFrame(conn.execute(query).mappings().all())
+                for query in (
+                    _rollup_query(filters, model or "", by, bucket, mentions, before=coverage),
+                    _raw_query(filters, model, by, bucket, mentions, since=coverage),
+                )
+            ]
+            frame = _sum_parts(parts, [*(["bucket_ts"] if bucket else []), *by])
     columns = [
         *(["bucket_ts"] if bucket else []),
         *by,
@@ -399,8 +418,27 @@ def _ordinals(count: int) -> list[sa.ColumnElement[Any]]:
     return [sa.literal_column(str(position)) for position in range(1, count + 1)]
 
 
+def _sum_parts(parts: list[pd.DataFrame], groups: list[str]) -> pd.DataFrame:
+    """Rollup rows and raw rows of the same aggregate, added up group by group."""
+    parts = [part for part in parts if not part.empty]
+    if not parts:
+        return pd.DataFrame()
+    frame = pd.concat(parts, ignore_index=True)
+    if not groups:
+        return frame.sum(numeric_only=True).to_frame().T
+    for column in groups:
+        if column != "bucket_ts":
+            frame[column] = frame[column].fillna("").astype(str)
+    return frame.groupby(groups, as_index=False, sort=False).sum(numeric_only=True)
+
+
 def _raw_query(
-    filters: Filters, model: str | None, by: tuple[str, ...], bucket: Bucket | None, mentions: bool
+    filters: Filters,
+    model: str | None,
+    by: tuple[str, ...],
+    bucket: Bucket | None,
+    mentions: bool,
+    since: int | None = None,
 ) -> sa.Select[Any]:
     dimension = {
         "platform": posts.c.platform,
@@ -422,16 +460,21 @@ def _raw_query(
             )
             for name in MENTION_TARGETS
         ]
+    conditions = _raw_conditions(filters)
+    if since is not None:
+        conditions.append(posts.c.created_at >= since)
     return (
-        sa.select(*columns)
-        .select_from(_joined(model))
-        .where(*_raw_conditions(filters))
-        .group_by(*_ordinals(len(groups)))
+        sa.select(*columns).select_from(_joined(model)).where(*conditions).group_by(*_ordinals(len(groups)))
     )
 
 
 def _rollup_query(
-    filters: Filters, model: str, by: tuple[str, ...], bucket: Bucket | None, mentions: bool
+    filters: Filters,
+    model: str,
+    by: tuple[str, ...],
+    bucket: Bucket | None,
+    mentions: bool,
+    before: int | None = None,
 ) -> sa.Select[Any]:
     groups: list[sa.ColumnElement[Any]] = []
     if bucket:
@@ -446,7 +489,10 @@ def _rollup_query(
             sa.func.coalesce(sa.func.sum(rollup_daily.c[f"mention_{name}"]), 0).label(f"mention_{name}")
             for name in MENTION_TARGETS
         ]
-    return sa.select(*columns).where(*_rollup_conditions(filters, model)).group_by(*_ordinals(len(groups)))
+    conditions = _rollup_conditions(filters, model)
+    if before is not None:
+        conditions.append(rollup_daily.c.day < before)
+    return sa.select(*columns).where(*conditions).group_by(*_ordinals(len(groups)))
 
 
 # ---------------------------------------------------------------- sentiment arithmetic

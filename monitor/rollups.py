@@ -20,12 +20,14 @@ from sqlalchemy.engine import Connection
 from monitor.store import (
     MENTIONED_PLATFORMS,
     Store,
+    changed_since,
     current_generation,
     now_ts,
     posts,
     rollup_daily,
     rollup_state,
     scores,
+    store_changes,
 )
 
 DAY = 86_400
@@ -105,15 +107,32 @@ def refresh_rollups(store: Store, model: str, since_ts: int | None = None) -> in
         ).rowcount
         conn.execute(rollup_state.delete().where(rollup_state.c.model == model))
         conn.execute(rollup_state.insert().values(model=model, generation=generation, refreshed_at=now_ts()))
+        # The change log is only needed back to the oldest generation a rollup reflects.
+        oldest = conn.execute(sa.select(sa.func.min(rollup_state.c.generation))).scalar()
+        conn.execute(store_changes.delete().where(store_changes.c.generation <= (oldest or 0)))
     return int(written or 0)
+
+
+def rollup_coverage(conn: Connection, model: str) -> int | None | bool:
+    """How far the rollup of ``model`` can be trusted: ``True`` when it reflects every post
+    and score; a day (Unix seconds) when changes since its refresh only touched that day
+    and later (the days before it are exact); ``False`` when it cannot be used."""
+    reflected = conn.execute(
+        sa.select(rollup_state.c.generation).where(rollup_state.c.model == model)
+    ).scalar()
+    if reflected is None:
+        return False
+    if reflected == current_generation(conn):
+        return True
+    first = changed_since(conn, reflected)
+    if first is None:
+        return False
+    return (first // DAY) * DAY
 
 
 def rollup_is_current(conn: Connection, model: str) -> bool:
     """Whether the rollup of ``model`` still reflects every post and score in the store."""
-    reflected = conn.execute(
-        sa.select(rollup_state.c.generation).where(rollup_state.c.model == model)
-    ).scalar()
-    return reflected is not None and reflected == current_generation(conn)
+    return rollup_coverage(conn, model) is True
 
 
 def rolled_up_models(store: Store) -> list[str]:

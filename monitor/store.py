@@ -148,6 +148,15 @@ store_state = sa.Table(
     sa.Column("search_rowid", sa.BigInteger, nullable=False, server_default="0"),
 )
 
+# Which day each generation's change starts at: a rollup that is a few generations behind
+# stays exact for the days before the earliest change and the rest is read from posts.
+store_changes = sa.Table(
+    "store_changes",
+    metadata,
+    sa.Column("generation", sa.BigInteger, primary_key=True),
+    sa.Column("first_ts", sa.BigInteger, nullable=False),
+)
+
 # Platforms whose mentions the rollup counts (the patterns live in monitor.rollups).
 MENTIONED_PLATFORMS = ("tiktok", "rednote", "x", "instagram", "lemon8", "youtube")
 
@@ -440,7 +449,8 @@ class Store:
         _executemany(conn, stmt, list(rows.values()))
         new = len(ids) - len(existing)
         if new:
-            _advance_generation(conn)
+            first = min(row["created_at"] for key, row in rows.items() if key not in existing)
+            _advance_generation(conn, first)
             _index_new_posts(conn)
         return WriteResult(new=new, updated=len(existing))
 
@@ -581,7 +591,7 @@ class Store:
                 ),
                 rows,
             )
-            _advance_generation(conn)
+            _advance_generation(conn, _oldest_post_ts(conn, [row["post_id"] for row in rows]))
         return len(rows)
 
     def claim_posts(
@@ -674,7 +684,7 @@ class Store:
                     )
                 )
             if added:
-                _advance_generation(conn)
+                _advance_generation(conn, _oldest_post_ts(conn, ids))
             if run_id is not None and added:
                 conn.execute(runs.update().where(runs.c.id == run_id).values(scored=runs.c.scored + added))
         return added
@@ -733,7 +743,7 @@ class Store:
 
     def delete_scores(self, model: str) -> int:
         with self.engine.begin() as conn:
-            _advance_generation(conn)
+            _advance_generation(conn, 0)
             return conn.execute(scores.delete().where(scores.c.model == model)).rowcount
 
     # -------------------------------------------------------------- status
@@ -768,9 +778,12 @@ def _make_engine(url: str) -> Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
+    pool: dict[str, int] = {}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+        # A threaded dashboard serves many analysts at once: SQLite connections are cheap.
+        pool = {"pool_size": 20, "max_overflow": 20}
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, **pool)
 
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -807,10 +820,33 @@ def _index_new_posts(conn: Connection) -> None:
         conn.execute(store_state.update().where(store_state.c.id == 1).values(search_rowid=newest))
 
 
-def _advance_generation(conn: Connection) -> None:
-    conn.execute(
-        store_state.update().where(store_state.c.id == 1).values(generation=store_state.c.generation + 1)
-    )
+def _advance_generation(conn: Connection, first_ts: int) -> None:
+    """Move the store's generation forward and log the earliest post time the change touched."""
+    generation = conn.execute(
+        store_state.update()
+        .where(store_state.c.id == 1)
+        .values(generation=store_state.c.generation + 1)
+        .returning(store_state.c.generation)
+    ).scalar_one()
+    conn.execute(store_changes.insert().values(generation=generation, first_ts=int(first_ts)))
+
+
+def _oldest_post_ts(conn: Connection, ids: list[str]) -> int:
+    oldest: int | None = None
+    for start in range(0, len(ids), 500):
+        value = conn.execute(
+            sa.select(sa.func.min(posts.c.created_at)).where(posts.c.id.in_(ids[start : start + 500]))
+        ).scalar()
+        if value is not None:
+            oldest = value if oldest is None else min(oldest, value)
+    return 0 if oldest is None else int(oldest)
+
+
+def changed_since(conn: Connection, generation: int) -> int | None:
+    """The earliest post time touched by changes after ``generation`` (None: none logged)."""
+    return conn.execute(
+        sa.select(sa.func.min(store_changes.c.first_ts)).where(store_changes.c.generation > generation)
+    ).scalar()
 
 
 def current_generation(conn: Connection) -> int:
@@ -878,7 +914,12 @@ def copy_store(
     the row counts in the source and in the target afterwards."""
     counts: dict[str, tuple[int, int]] = {}
     for table in metadata.sorted_tables:
-        if table in (schema_version, store_state, score_claims):  # the target keeps its own state
+        if table in (
+            schema_version,
+            store_state,
+            store_changes,
+            score_claims,
+        ):  # the target keeps its own state
             continue
         keys = [column.name for column in table.primary_key.columns]
         with source.engine.connect() as reader:

@@ -260,3 +260,35 @@ def test_sources_of_an_empty_store_are_an_empty_table() -> None:
 def test_nul_characters_are_dropped_from_filters() -> None:
     filters = queries.Filters(keyword="tik\x00tok", platforms=("x\x00",))
     assert filters.keyword == "tiktok" and filters.platforms == ("x",)
+
+
+def test_a_rollup_behind_the_store_answers_its_clean_days_and_reads_the_rest(store: Store) -> None:
+    from dataclasses import replace
+
+    import sqlalchemy as sa
+
+    from monitor.rollups import rollup_coverage
+    from monitor.store import rollup_state
+
+    refresh_rollups(store, known.MODEL)
+    first = known.known_posts()[0]
+    store.write_batch([replace(first, native_id="late", created_at=known.utc("2025-01-18T00:00"))])
+    with store.engine.connect() as conn:
+        coverage = rollup_coverage(conn, known.MODEL)
+    assert coverage == int(known.utc("2025-01-18T00:00").timestamp())  # not True, not False
+    views = [
+        lambda: queries.platform_summary(store, PERIOD, None),
+        lambda: queries.sentiment_timeline(store, PERIOD, None),
+        lambda: queries.topic_share(store, PERIOD, None),
+        lambda: queries.cross_mentions(store, PERIOD, None),
+        lambda: queries.filter_options(store, None),
+    ]
+    partly_rolled_up = [view() for view in views]
+    with store.begin() as conn:
+        conn.execute(sa.delete(rollup_state))  # now every answer comes from the posts
+    for view, expected in zip(views, partly_rolled_up, strict=True):
+        pd.testing.assert_frame_equal(
+            view().sort_values(list(view().columns[:3])).reset_index(drop=True),
+            expected.sort_values(list(expected.columns[:3])).reset_index(drop=True),
+            check_dtype=False,
+        )
