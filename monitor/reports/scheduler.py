@@ -43,8 +43,13 @@ def schedule_signature(report: ReportConfig) -> str:
 
 
 def report_jobstore(store: Store) -> SQLAlchemyJobStore:
-    """APScheduler's job store on the monitor's own database (its own table and metadata)."""
-    return SQLAlchemyJobStore(engine=store.engine, tablename=JOB_TABLE, metadata=sa.MetaData())
+    """APScheduler's job store on the monitor's own database (its own table and metadata).
+    Its table is created here, one process at a time: two schedulers starting together on
+    PostgreSQL would otherwise both try to create it."""
+    jobstore = SQLAlchemyJobStore(engine=store.engine, tablename=JOB_TABLE, metadata=sa.MetaData())
+    with store.exclusive("report-jobstore"):
+        jobstore.jobs_t.create(store.engine, checkfirst=True)
+    return jobstore
 
 
 def _persisted_jobs(store: Store) -> dict[str, dict[str, Any]]:

@@ -194,6 +194,13 @@ def finished(db: Path) -> bool:
     return posts == len(expected_ids()) and unscored == 0
 
 
+def started_a_run(db: Path, pid: int) -> bool:
+    """Whether process ``pid`` got as far as recording a run (its signal handlers are then
+    installed: a SIGTERM during interpreter start-up would kill it before it could)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT 1 FROM runs WHERE owner LIKE ?", (f"%:{pid}",)).fetchone() is not None
+
+
 def expected_ids() -> set[str]:
     return (
         {f"hackernews:{h['objectID']}" for h in HITS}
@@ -220,7 +227,11 @@ def test_sigkill_at_random_moments_loses_and_duplicates_nothing(tmp_path: Path, 
     # once all is stored and scored it is stopped with SIGTERM and must exit cleanly.
     final = monitor(tmp_path, env, "run", "--no-serve")
     deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and final.poll() is None and not finished(db):
+    while (
+        time.monotonic() < deadline
+        and final.poll() is None
+        and not (finished(db) and started_a_run(db, final.pid))
+    ):
         time.sleep(0.5)
     final.send_signal(signal.SIGTERM)
     _, stderr = final.communicate(timeout=60)

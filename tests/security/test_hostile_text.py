@@ -212,8 +212,11 @@ def test_hostile_text_is_inert_on_every_dashboard_page(live_url: str, browser: A
     browser.get(f"{live_url}/posts{query}")
 
     def grid_texts() -> list[str]:
-        found = browser.find_elements("css selector", "#posts-grid .ag-center-cols-container [col-id='text']")
-        return [cell.get_attribute("textContent") for cell in found]
+        # One script call: the live refresh may redraw the grid between two WebDriver calls.
+        return browser.execute_script(
+            "return Array.from(document.querySelectorAll("
+            "\"#posts-grid .ag-center-cols-container [col-id='text']\")).map(cell => cell.textContent)"
+        )
 
     texts = wait_for(lambda: len(grid_texts()) == len(HOSTILE) and grid_texts(), message="the hostile rows")
     assert any(text.startswith("<script>window.__xss") for text in texts)  # shown as text
