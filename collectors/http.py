@@ -15,6 +15,7 @@ import os
 import random
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, ClassVar
@@ -328,7 +329,7 @@ def decode_json(response: httpx.Response) -> Any:
         raise BadResponse(url, f"response is not JSON: {err}", body) from None
 
 
-class HttpCollector:
+class HttpCollector(ABC):
     """The shared body of the live collectors: options, the local query, a stop flag the
     service can set, and item-by-item conversion where a bad item becomes a reject.
 
@@ -361,8 +362,10 @@ class HttpCollector:
         except Stopped:
             log.info("%s: stopped while waiting", self.name)
 
+    @abstractmethod
     def fetch(self, cursor: Any) -> Iterator[Batch]:
-        raise NotImplementedError
+        """Yield batches of posts page by page from ``cursor``, each with the cursor to resume
+        from; every API collector implements this."""
 
     def convert_all(
         self, items: Any, url: str, convert: Callable[[Any], Post | None]

