@@ -331,6 +331,8 @@ def detect_format(path: Path, declared: str = "auto") -> str:
         return "xlsx"
     if last in (".csv", ".tsv", ".txt"):
         return "csv"
+    if last in (".jsonl", ".ndjson"):
+        return "jsonl"
     with _open_binary(path) as handle:
         head = handle.read(1024)
     if head[:4] == b"PAR1":
@@ -341,7 +343,7 @@ def detect_format(path: Path, declared: str = "auto") -> str:
     first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
     if first == b"[":
         return "json"
-    if first == b"{" or last in (".jsonl", ".ndjson", ".json"):
+    if first == b"{" or last == ".json":
         return "jsonl"
     return "csv"
 
@@ -488,26 +490,30 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
     from zipfile import BadZipFile
 
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as err:
-        raise FileImportError(f"{path}: not a readable Excel workbook ({err})") from err
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header_cells = next(rows, None)
-        if header_cells is None:
-            return
-        header = [str(cell).strip() if cell is not None else "" for cell in header_cells]
-        if not any(header):
-            raise FileImportError(f"{path}: the first row is empty; expected column names")
-        for number, cells in enumerate(rows, start=2):
-            if cells is None or all(cell is None or str(cell).strip() == "" for cell in cells):
-                continue
-            record = {name: cell for name, cell in zip(header, cells, strict=False) if name}
-            yield Row(number, record)
-    finally:
-        workbook.close()
+    # A handle, not the path: openpyxl refuses by name a workbook whose file name does
+    # not end in .xlsx (a sniffed export named .dat, say).
+    with _open_binary(path) as handle:
+        try:
+            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        except (BadZipFile, OSError, KeyError, ValueError, InvalidFileException) as err:
+            raise FileImportError(f"{path}: not a readable Excel workbook ({err})") from err
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            header_cells = next(rows, None)
+            if header_cells is None:
+                return
+            header = [str(cell).strip() if cell is not None else "" for cell in header_cells]
+            if not any(header):
+                raise FileImportError(f"{path}: the first row is empty; expected column names")
+            for number, cells in enumerate(rows, start=2):
+                if cells is None or all(cell is None or str(cell).strip() == "" for cell in cells):
+                    continue
+                record = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+                yield Row(number, record)
+        finally:
+            workbook.close()
 
 
 def _read_parquet(path: Path, chunk_rows: int) -> Iterator[Row]:

@@ -248,3 +248,28 @@ def test_an_excel_export_is_read(store: Store, tmp_path: Path) -> None:
         ("n1", "欢迎 欢迎美国朋友", 12_000),
         ("n2", "Hi", 5),
     ]
+
+
+def test_the_name_decides_json_and_sniffing_finds_a_renamed_workbook(store: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    # A .jsonl file whose first line happens to start with a ZIP signature is still JSONL.
+    lines = tmp_path / "odd.jsonl"
+    lines.write_bytes(b'PK\x03\x04 garbage\n{"text": "ok", "created_at": "2025-01-19T10:00:00Z"}\n')
+    result = import_file(store, lines, "tiktok")
+    assert (result.new, result.rejected) == (1, 1)
+
+    # A workbook saved under a name without .xlsx is found by its signature and read.
+    renamed = tmp_path / "export.dat"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["text", "created_at"])
+    workbook.active.append(["hello", "2025-01-19 10:00"])
+    workbook.save(renamed)
+    result = import_file(store, renamed, "tiktok")
+    assert (result.new, result.rejected) == (1, 0)
+
+    # A ZIP signature on something that is not a workbook is a clear whole-file error.
+    fake = tmp_path / "export.bin"
+    fake.write_bytes(b"PK\x03\x04 not a zip at all")
+    with pytest.raises(FileImportError, match="not a readable Excel workbook"):
+        import_file(store, fake, "tiktok")
