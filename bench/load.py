@@ -216,9 +216,14 @@ def write_config(folder: Path, refresh_seconds: int) -> Path:
     return path
 
 
-def start_server(db: Path, config: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    db: Path, config: Path, port: int, log: Path, serve_args: list[str]
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "MONITOR_DB_URL": f"sqlite:///{db}", "MONITOR_CONFIG": str(config)}
-    command = [sys.executable, "-m", "monitor.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        *(sys.executable, "-m", "monitor.cli", "serve", "--host", "127.0.0.1", "--port", str(port)),
+        *serve_args,
+    ]
     with log.open("wb") as output:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
 
@@ -760,6 +765,11 @@ def main() -> None:
         "--write-rate", type=int, default=300, help="posts the writer adds per second; 0: no writer"
     )
     parser.add_argument("--refresh", type=int, default=10, help="the dashboard's live refresh, seconds")
+    parser.add_argument(
+        "--serve-args",
+        default="",
+        help="more options for `monitor serve`, e.g. '--workers 3 --threads 4' or '--debug' (Flask's server)",
+    )
     arguments = parser.parse_args()
 
     bench = load_bench_dashboard()
@@ -773,7 +783,7 @@ def main() -> None:
     log = work / "serve.log"
     load_before = os.getloadavg()
 
-    server = start_server(db, config, port, log)
+    server = start_server(db, config, port, log, arguments.serve_args.split())
     context = multiprocessing.get_context("spawn")
     stop = context.Event()
     writer_results = context.Queue()
@@ -790,7 +800,8 @@ def main() -> None:
         first_day = bench.END - timedelta(days=bench.DAYS - 1)
         print(
             f"{arguments.analysts} analysts for {arguments.seconds:.0f} s, writer adding "
-            f"{arguments.write_rate} posts/s, live refresh every {arguments.refresh} s",
+            f"{arguments.write_rate} posts/s, live refresh every {arguments.refresh} s, "
+            f"`monitor serve {arguments.serve_args}`".rstrip(),
             flush=True,
         )
         results, elapsed = asyncio.run(

@@ -9,13 +9,22 @@ every ``create_app``, which is harmless.
 
 With ``dashboard.auth`` configured every request needs credentials (``dashboard.auth``);
 without it the app refuses to listen anywhere but loopback.
+
+``monitor serve`` runs the app under gunicorn (``serve_workers``): several processes, so
+figures are built on every core instead of under one interpreter lock, each with a few
+threads for requests that wait on the database. ``serve`` is Flask's threaded development
+server, for ``--debug`` and for ``monitor run``, which serves from a thread of its own
+process (gunicorn needs the main thread and forks).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import dash
+from gunicorn.app.base import BaseApplication
 
 from dashboard import shell
 from dashboard.auth import DashboardAuth, protect
@@ -61,3 +70,73 @@ def serve(
     config.dashboard.check_bind(host)
     app = create_app(config, store)
     app.run(host=host, port=port or config.dashboard.port, debug=debug)
+
+
+def default_workers() -> int:
+    """One worker process per core (at least two, so one slow figure never blocks all)."""
+    return max(2, os.cpu_count() or 1)
+
+
+def default_threads(store: Store) -> int:
+    """Request threads per worker: four, but never more than the store's connection pool
+    holds (SQLAlchemy's pool size plus overflow), so no request waits for a connection."""
+    pool: Any = store.engine.pool
+    size = pool.size() if hasattr(pool, "size") else 4
+    overflow = max(0, getattr(pool, "_max_overflow", 0))
+    return max(1, min(4, size + overflow))
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """gunicorn run from code: the app is built once before forking (errors show at once);
+    each worker drops the connections it inherited and opens its own."""
+
+    def __init__(self, app: dash.Dash, store: Store, options: dict[str, Any]) -> None:
+        self.application = app.server
+        self.store = store
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:  # gunicorn 24+: no socket in $HOME
+            self.cfg.set("control_socket_disable", True)
+        store = self.store
+        # SQLAlchemy's advice for forked processes: keep the parent's connections, use none.
+        self.cfg.set("post_fork", lambda _server, _worker: store.engine.dispose(close=False))
+
+    def load(self) -> Any:
+        return self.application
+
+
+def serve_workers(
+    config: Config,
+    store: Store,
+    host: str | None = None,
+    port: int | None = None,
+    workers: int | None = None,
+    threads: int | None = None,
+) -> None:
+    """Run the dashboard under gunicorn until SIGTERM/SIGINT (``monitor serve``):
+    ``workers`` processes (default: one per core) of ``threads`` threads each (default:
+    what the store's connection pool allows, at most 4). Same host rules as ``serve``."""
+    host = host or config.dashboard.host
+    config.dashboard.check_bind(host)
+    app = create_app(config, store)
+    address = f"[{host}]" if ":" in host else host
+    options = {
+        "bind": f"{address}:{port or config.dashboard.port}",
+        "workers": workers or default_workers(),
+        "threads": threads or default_threads(store),
+        "worker_class": "gthread",
+        "preload_app": True,
+        "timeout": 120,  # a worker silent this long is restarted; slow queries are not silence
+        "graceful_timeout": 10,
+        # Browsers and the load bench reuse connections after a second or two of thinking;
+        # gunicorn's default (2 s) closes them just as a request goes out.
+        "keepalive": 75,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+    }
+    _Gunicorn(app, store, options).run()

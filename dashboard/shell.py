@@ -8,13 +8,15 @@ redraw only then, and figures keep their zoom across live refreshes (``uirevisio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
+from dashboard.cache import TotalsSnapshot, ViewCache, version_key
 from monitor import queries
 from monitor.config import Config
 from monitor.figures import platform_label
@@ -49,13 +51,26 @@ PAGES = (
 )
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class DashboardContext:
-    """What callbacks need, built once by ``create_app`` and handed to every page."""
+    """What callbacks need, built once by ``create_app`` and handed to every page: the
+    config, the store, and this process's cache of results (``dashboard.cache``)."""
 
     config: Config
     store: Store
     model: str | None = None  # a fixed model version; None: the one with the most scores
+    cache: ViewCache = field(default_factory=ViewCache, compare=False, repr=False)
+    totals: TotalsSnapshot = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The live refresh period is the staleness analysts already accept for counts.
+        snapshot = TotalsSnapshot(
+            lambda: queries.store_totals(self.store, self.model), max_age=self.refresh_ms / 1000
+        )
+        object.__setattr__(self, "totals", snapshot)
 
     @property
     def events(self) -> list[Any]:
@@ -65,6 +80,30 @@ class DashboardContext:
     def refresh_ms(self) -> int:
         return max(1000, int(self.config.dashboard.refresh.total_seconds() * 1000))
 
+    @property
+    def rollup_lag(self) -> int:
+        """How old (seconds) the daily rollup behind the charts may be while collectors
+        write: the live refresh period, which analysts already wait for new posts."""
+        return self.refresh_ms // 1000
+
+    def cached(
+        self, key: tuple[Hashable, ...], version: dict[str, Any] | None, compute: Callable[[], T]
+    ) -> T:
+        """``compute()``, or its result from an earlier request with the same ``key`` at
+        the same data ``version``."""
+        return self.cache.get((*key, version_key(version)), compute)
+
+
+def data_version(totals: StoreTotals) -> dict[str, Any]:
+    """The ``DATA_VERSION`` store's content: what pages key their redraws (and the cache) on."""
+    return {
+        "posts": totals.posts,
+        "scored": totals.scored,
+        "model": totals.model,
+        "first_ts": totals.first_ts,
+        "last_ts": totals.last_ts,
+    }
+
 
 @dataclass(frozen=True)
 class View:
@@ -73,6 +112,11 @@ class View:
     filters: Filters
     model: str | None
     revision: str
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """What a page's result depends on besides the data version (for the cache)."""
+        return (self.filters, self.model, self.revision)
 
     @classmethod
     def from_stores(cls, filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> View:
@@ -114,18 +158,29 @@ def layout(context: DashboardContext) -> html.Div:
                     html.Div(id=STATUS, className="bm-status", children="loading…"),
                 ],
             ),
-            _filter_bar(filter_choices(context, None, None)),
+            _filter_bar(filter_choices(context, None, None, None)),
             html.Main(dash.page_container, className="bm-page"),
         ]
     )
 
 
 def filter_choices(
-    context: DashboardContext, model: str | None, chosen: list[list[str] | None] | None
+    context: DashboardContext,
+    model: str | None,
+    version: dict[str, Any] | None,
+    chosen: list[list[str] | None] | None,
 ) -> list[list[dict[str, str]]]:
-    """Dropdown options for platforms, topics and languages, with post counts. Values the
-    analyst chose stay selectable even when no post has them (Dash drops unknown values)."""
-    options = queries.filter_options(context.store, model)
+    """Dropdown options for platforms, topics and languages, with post counts, as of data
+    ``version`` (None: the shared totals snapshot). Values the analyst chose stay
+    selectable even when no post has them (Dash drops unknown values)."""
+    if version is None:
+        totals = context.totals.get()
+        model, version = model or totals.model, data_version(totals)
+    options = context.cached(
+        ("filter_options", model),
+        version,
+        lambda: queries.filter_options(context.store, model, max_lag=context.rollup_lag),
+    )
     choices = []
     for index, (dimension, label) in enumerate((("platform", platform_label), ("topic", str), ("lang", str))):
         rows = options[options["dimension"] == dimension]
@@ -322,19 +377,14 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
     def live_status(
         _tick: int | None, version: dict[str, Any] | None, baseline: dict[str, Any] | None
     ) -> tuple[Any, Any, Any]:
-        totals = queries.store_totals(context.store, context.model)
-        new_version = {
-            "posts": totals.posts,
-            "scored": totals.scored,
-            "model": totals.model,
-            "first_ts": totals.first_ts,
-            "last_ts": totals.last_ts,
-        }
+        totals = context.totals.get()
+        new_version = data_version(totals)
         baseline_out: Any = no_update
         if baseline is None:
             baseline = {"posts": totals.posts}
             baseline_out = baseline
-        status = status_line(totals, totals.posts - int(baseline.get("posts", totals.posts)))
+        new_posts = totals.posts - int(baseline.get("posts", totals.posts))
+        status = status_line(totals, new_posts, as_of=context.totals.read_at)
         return (no_update if version == new_version else new_version), baseline_out, status
 
     @app.callback(
@@ -352,7 +402,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
     )
     def update_choices(version: dict[str, Any] | None, *chosen: list[str] | None) -> tuple[Any, ...]:
         view = View.from_stores(None, version)
-        choices = filter_choices(context, view.model, list(chosen))
+        choices = filter_choices(context, view.model, version, list(chosen))
         version = version or {}
         first = version.get("first_ts")
         last = version.get("last_ts")
@@ -369,10 +419,10 @@ def _iso_day(ts: int) -> str:
     return datetime.fromtimestamp(int(ts), tz=UTC).date().isoformat()
 
 
-def status_line(totals: StoreTotals, new_posts: int) -> list[Any]:
-    """ "Last updated" time, new posts since the page loaded, and scoring progress while
-    scoring runs in the background."""
-    now = datetime.now(UTC).strftime("%H:%M:%S UTC")
+def status_line(totals: StoreTotals, new_posts: int, as_of: datetime | None = None) -> list[Any]:
+    """ "Last updated" time (when ``totals`` were read; default now), new posts since the
+    page loaded, and scoring progress while scoring runs in the background."""
+    now = (as_of or datetime.now(UTC)).strftime("%H:%M:%S UTC")
     parts: list[Any] = [
         html.Div(
             [

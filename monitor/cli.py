@@ -371,16 +371,25 @@ def score(
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on (default from config)")] = None,
     port: Annotated[int | None, typer.Option(help="port (default from config)")] = None,
-    debug: Annotated[bool, typer.Option(help="Dash debug mode")] = False,
+    debug: Annotated[bool, typer.Option(help="Dash debug mode (Flask's development server)")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="worker processes (default: one per core, at least 2)")
+    ] = None,
+    threads: Annotated[
+        int | None, typer.Option(help="threads per worker (default: up to 4, within the store's pool)")
+    ] = None,
 ) -> None:
-    """Start the dashboard."""
+    """Start the dashboard (under gunicorn; ``--debug`` uses Flask's development server)."""
     with _failures():
         from dashboard.app import serve as serve_dashboard
+        from dashboard.app import serve_workers
 
         config, store = _open()
-        serve_dashboard(
-            config, store, host or config.dashboard.host, port or config.dashboard.port, debug=debug
-        )
+        host, port = host or config.dashboard.host, port or config.dashboard.port
+        if debug:
+            serve_dashboard(config, store, host, port, debug=True)
+        else:
+            serve_workers(config, store, host, port, workers=workers, threads=threads)
 
 
 @app.command()

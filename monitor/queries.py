@@ -35,9 +35,13 @@ DEFAULT_WINDOW_DAYS = 60
 HOURLY_UP_TO_DAYS = 3
 MENTION_TARGETS = tuple(MENTIONS)
 ENGAGEMENT_COLUMNS = ("likes", "reposts", "replies", "views")
-# Sorts the store has an index for (besides time), so the grid walks it instead of sorting.
-INDEXED_SORTS = ("engagement",)
+# Sorts the store has an index for (besides time), so the grid walks it instead of sorting:
+# engagement on its own index, platform (then time) on the (platform, created_at) index.
+INDEXED_SORTS = ("engagement", "platform")
 POST_SORTS = ("created_at", "platform", "sentiment_score", "engagement", "likes", "views", "topic", "lang")
+# What the posts grid offers: the sorts an index serves. The others sort every matching
+# row (4-7 s at a million posts) and stay available to callers that accept that.
+GRID_SORTS = ("created_at", *INDEXED_SORTS)
 
 
 # ---------------------------------------------------------------- filters
@@ -243,12 +247,12 @@ def bucket_for(filters: Filters) -> Bucket:
     return "hour" if 0 < filters.days <= HOURLY_UP_TO_DAYS else "day"
 
 
-def filter_options(store: Store | Engine, model: str | None) -> pd.DataFrame:
+def filter_options(store: Store | Engine, model: str | None, max_lag: int = 0) -> pd.DataFrame:
     """The values each filter can take, with post counts: columns ``dimension``
     (platform / topic / lang), ``value``, ``posts``."""
     frames = []
     for dimension in ("platform", "topic", "lang"):
-        counts = aggregate(store, Filters(), model, by=(dimension,))
+        counts = aggregate(store, Filters(), model, by=(dimension,), max_lag=max_lag)
         counts = counts[counts[dimension] != ""]
         frames.append(
             pd.DataFrame({"dimension": dimension, "value": counts[dimension], "posts": counts["posts"]})
@@ -273,13 +277,16 @@ def _keyword_condition(keyword: str) -> sa.ColumnElement[bool]:
 
 
 def _raw_conditions(
-    filters: Filters, *, time_index: bool = True, platform_index: bool = True
+    filters: Filters, *, time_index: bool = True, platform_index: bool = True, posts_first: bool = False
 ) -> list[sa.ColumnElement[bool]]:
     """The filters as WHERE terms. ``time_index=False`` / ``platform_index=False`` write the
     time range / platform list so that no index can serve them (``created_at + 0``,
     ``platform || ''``). A grid page wants the database to walk the sort column's index and
     check the filters row by row until the page is full, instead of collecting every match
-    and sorting it: 2 ms instead of 1.2 s at a million posts on SQLite."""
+    and sorting it: 2 ms instead of 1.2 s at a million posts on SQLite. ``posts_first``
+    writes the topic and sentiment terms with ``coalesce`` so they do not turn the outer
+    join into an inner one, which would let the database read scores first and sort every
+    match (0.5-2 s instead of a few ms at a million posts)."""
     start_ts, end_ts = filters.ts_range()
     created = posts.c.created_at if time_index else posts.c.created_at + sa.literal_column("0")
     platform = posts.c.platform if platform_index else posts.c.platform.concat(sa.literal_column("''"))
@@ -290,12 +297,14 @@ def _raw_conditions(
         conditions.append(created < end_ts)
     if filters.platforms:
         conditions.append(platform.in_(filters.platforms))
+    topic = sa.func.coalesce(scores.c.topic, "") if posts_first else scores.c.topic
+    sentiment = sa.func.coalesce(scores.c.sentiment, "") if posts_first else scores.c.sentiment
     if filters.topics:
-        conditions.append(scores.c.topic.in_(filters.topics))
+        conditions.append(topic.in_(filters.topics))
     if filters.languages:
         conditions.append(sa.func.coalesce(scores.c.lang, posts.c.lang, "").in_(filters.languages))
     if filters.sentiments:
-        conditions.append(scores.c.sentiment.in_(filters.sentiments))
+        conditions.append(sentiment.in_(filters.sentiments))
     if filters.keyword:
         conditions.append(_keyword_condition(filters.keyword))
     return conditions
@@ -324,12 +333,12 @@ def _joined(model: str | None) -> sa.FromClause:
 
 
 def _rollup_coverage(
-    conn: Connection, filters: Filters, model: str | None, bucket: Bucket | None
+    conn: Connection, filters: Filters, model: str | None, bucket: Bucket | None, max_lag: int
 ) -> int | None | bool:
     # Rollup rows are whole UTC days, as are the filters' dates; keywords need the text.
     if model is None or filters.keyword or bucket == "hour":
         return False
-    return rollup_coverage(conn, model)
+    return rollup_coverage(conn, model, max_lag)
 
 
 def aggregate(
@@ -339,15 +348,20 @@ def aggregate(
     by: tuple[str, ...] = ("platform",),
     bucket: Bucket | None = None,
     mentions: bool = False,
+    max_lag: int = 0,
 ) -> pd.DataFrame:
     """Counts grouped by ``by`` (platform / topic / lang / sentiment) and, with ``bucket``,
     by time: ``bucket_ts`` (Unix seconds of the bucket start). Columns: posts, scored,
     positive, neutral, negative, sentiment_sum, and with ``mentions`` one
     ``mention_<platform>`` column per platform that posts can name. Unscored posts count
-    in ``posts`` with topic and sentiment ``""``."""
+    in ``posts`` with topic and sentiment ``""``.
+
+    ``max_lag`` (seconds, default 0: exact) lets the answer come from a rollup refreshed
+    that recently even though posts or scores arrived since (see
+    ``monitor.rollups.rollup_coverage``); every query below passes it through."""
     with _engine(store).connect() as conn:
         model = model if model is not None else _top_model(conn)
-        coverage = _rollup_coverage(conn, filters, model, bucket)
+        coverage = _rollup_coverage(conn, filters, model, bucket, max_lag)
         if coverage is True:
             frame = pd.DataFrame(
                 conn.execute(_rollup_query(filters, model or "", by, bucket, mentions)).mappings().all()
@@ -451,21 +465,44 @@ def _raw_query(
         size = BUCKET_SECONDS[bucket]
         groups.append(((posts.c.created_at // size) * size).label("bucket_ts"))
     groups += [dimension[name].label(name) for name in by]
-    columns = [*groups, *_measures(sa.literal(1), dimension["sentiment"], scores.c.sentiment_score)]
-    if mentions:
-        text = sa.func.lower(" " + posts.c.text + " " + sa.func.coalesce(posts.c.title, "") + " ")
-        columns += [
-            sa.func.coalesce(sa.func.sum(sa.case((mention_condition(name, text), 1), else_=0)), 0).label(
-                f"mention_{name}"
-            )
-            for name in MENTION_TARGETS
-        ]
     conditions = _raw_conditions(filters)
     if since is not None:
         conditions.append(posts.c.created_at >= since)
-    return (
-        sa.select(*columns).select_from(_joined(model)).where(*conditions).group_by(*_ordinals(len(groups)))
+    if not mentions:
+        columns = [*groups, *_measures(sa.literal(1), dimension["sentiment"], scores.c.sentiment_score)]
+        return (
+            sa.select(*columns)
+            .select_from(_joined(model))
+            .where(*conditions)
+            .group_by(*_ordinals(len(groups)))
+        )
+    # Mentions: each post's lower-cased text once, in a subquery that OFFSET 0 keeps the
+    # database from folding into the aggregate (which would lower-case it per pattern).
+    text = sa.func.lower(" " + posts.c.text + " " + sa.func.coalesce(posts.c.title, "") + " ")
+    rows = (
+        sa.select(
+            *groups,
+            dimension["sentiment"].label("sentiment_value"),
+            scores.c.sentiment_score.label("score_value"),
+            text.label("search_text"),
+        )
+        .select_from(_joined(model))
+        .where(*conditions)
+        .offset(0)
+        .subquery("post_rows")
     )
+    outer_groups = [rows.c[group.name] for group in groups]
+    columns = [
+        *outer_groups,
+        *_measures(sa.literal(1), rows.c.sentiment_value, rows.c.score_value),
+        *(
+            sa.func.coalesce(
+                sa.func.sum(sa.case((mention_condition(name, rows.c.search_text), 1), else_=0)), 0
+            ).label(f"mention_{name}")
+            for name in MENTION_TARGETS
+        ),
+    ]
+    return sa.select(*columns).group_by(*_ordinals(len(outer_groups)))
 
 
 def _rollup_query(
@@ -541,18 +578,22 @@ def _complete_buckets(frame: pd.DataFrame, filters: Filters, bucket: Bucket, by:
 # ---------------------------------------------------------------- overview
 
 
-def platform_summary(store: Store | Engine, filters: Filters, model: str | None) -> pd.DataFrame:
+def platform_summary(
+    store: Store | Engine, filters: Filters, model: str | None, max_lag: int = 0
+) -> pd.DataFrame:
     """One row per platform for the overview cards: posts, scored, net_sentiment, and the
     same for the previous period of equal length (``prev_posts``, ``prev_net_sentiment``),
     with ``volume_change`` (ratio - 1) and ``net_change`` (difference in points)."""
-    current = _with_net_sentiment(aggregate(store, filters, model, by=("platform",)))
+    current = _with_net_sentiment(aggregate(store, filters, model, by=("platform",), max_lag=max_lag))
     frame = current[["platform", "posts", "scored", "positive", "negative", "net_sentiment"]]
     if filters.start is not None and filters.end is not None:
         length = timedelta(days=filters.days)
         previous_filters = filters.replace(
             start=filters.start - length, end=filters.start - timedelta(days=1)
         )
-        previous = _with_net_sentiment(aggregate(store, previous_filters, model, by=("platform",)))
+        previous = _with_net_sentiment(
+            aggregate(store, previous_filters, model, by=("platform",), max_lag=max_lag)
+        )
         previous = previous[["platform", "posts", "net_sentiment"]].rename(
             columns={"posts": "prev_posts", "net_sentiment": "prev_net_sentiment"}
         )
@@ -572,6 +613,7 @@ def sentiment_timeline(
     model: str | None,
     bucket: Bucket | None = None,
     rolling: int | None = None,
+    max_lag: int = 0,
 ) -> pd.DataFrame:
     """Per platform and time bucket: posts, scored, net_sentiment with its 95% band
     (``band_low``/``band_high``), and ``rolling_net`` (net sentiment over the last
@@ -579,7 +621,7 @@ def sentiment_timeline(
     the sentiment and the volume charts."""
     bucket = bucket or bucket_for(filters)
     rolling = rolling or (7 if bucket == "day" else 24)
-    frame = aggregate(store, filters, model, by=("platform",), bucket=bucket)
+    frame = aggregate(store, filters, model, by=("platform",), bucket=bucket, max_lag=max_lag)
     frame = _complete_buckets(frame, filters, bucket, "platform")
     if frame.empty:
         frame = _with_net_sentiment(frame)
@@ -603,22 +645,24 @@ def sentiment_timeline(
 
 
 def topic_share(
-    store: Store | Engine, filters: Filters, model: str | None, bucket: Bucket | None = None
+    store: Store | Engine, filters: Filters, model: str | None, bucket: Bucket | None = None, max_lag: int = 0
 ) -> pd.DataFrame:
     """Per platform, time bucket and topic: posts and ``share`` of the platform's scored
     posts in that bucket (unscored posts have no topic and are left out)."""
     bucket = bucket or bucket_for(filters)
-    frame = aggregate(store, filters, model, by=("platform", "topic"), bucket=bucket)
+    frame = aggregate(store, filters, model, by=("platform", "topic"), bucket=bucket, max_lag=max_lag)
     frame = frame[frame["topic"] != ""].copy()
     totals = frame.groupby(["platform", "bucket_ts"])["posts"].transform("sum")
     frame["share"] = frame["posts"] / totals
     return _bucket_times(frame.sort_values(["platform", "bucket_ts", "topic"], ignore_index=True))
 
 
-def topic_platform_sentiment(store: Store | Engine, filters: Filters, model: str | None) -> pd.DataFrame:
+def topic_platform_sentiment(
+    store: Store | Engine, filters: Filters, model: str | None, max_lag: int = 0
+) -> pd.DataFrame:
     """Net sentiment per topic and platform (the heatmap): topic, platform, scored,
     net_sentiment with its band."""
-    frame = aggregate(store, filters, model, by=("topic", "platform"))
+    frame = aggregate(store, filters, model, by=("topic", "platform"), max_lag=max_lag)
     frame = _with_net_sentiment(frame[frame["topic"] != ""])
     return frame.sort_values(["topic", "platform"], ignore_index=True)
 
@@ -626,9 +670,11 @@ def topic_platform_sentiment(store: Store | Engine, filters: Filters, model: str
 # ---------------------------------------------------------------- compare platforms
 
 
-def sentiment_distribution(store: Store | Engine, filters: Filters, model: str | None) -> pd.DataFrame:
+def sentiment_distribution(
+    store: Store | Engine, filters: Filters, model: str | None, max_lag: int = 0
+) -> pd.DataFrame:
     """Per platform and sentiment: posts and ``share`` of the platform's scored posts."""
-    frame = aggregate(store, filters, model, by=("platform", "sentiment"))
+    frame = aggregate(store, filters, model, by=("platform", "sentiment"), max_lag=max_lag)
     frame = frame[frame["sentiment"] != ""][["platform", "sentiment", "posts"]].copy()
     frame["share"] = frame["posts"] / frame.groupby("platform")["posts"].transform("sum")
     order = {name: index for index, name in enumerate(SENTIMENTS)}
@@ -637,12 +683,12 @@ def sentiment_distribution(store: Store | Engine, filters: Filters, model: str |
 
 
 def cross_mentions(
-    store: Store | Engine, filters: Filters, model: str | None, bucket: Bucket | None = None
+    store: Store | Engine, filters: Filters, model: str | None, bucket: Bucket | None = None, max_lag: int = 0
 ) -> pd.DataFrame:
     """How often posts on one platform name another, over time: platform, bucket_start,
     mentioned, posts (that name it) and ``share`` of the platform's posts in the bucket."""
     bucket = bucket or bucket_for(filters)
-    frame = aggregate(store, filters, model, by=("platform",), bucket=bucket, mentions=True)
+    frame = aggregate(store, filters, model, by=("platform",), bucket=bucket, mentions=True, max_lag=max_lag)
     mention_columns = [f"mention_{name}" for name in MENTION_TARGETS]
     long = frame.melt(
         id_vars=["bucket_ts", "platform", "posts"],
@@ -854,7 +900,8 @@ def posts_page(
         model = model if model is not None else _top_model(conn)
         columns = _post_columns()
         sort_column = {column.key: column for column in columns}[sort_by]
-        order = sort_column.desc() if descending else sort_column.asc()
+        # Ties in platform go by time, in the same direction, so (platform, created_at) is walked.
+        order_columns = [sort_column, *([posts.c.created_at] if sort_by == "platform" else []), posts.c.id]
         query = (
             sa.select(*columns)
             .select_from(_joined(model))
@@ -862,10 +909,11 @@ def posts_page(
                 *_raw_conditions(
                     filters,
                     time_index=sort_by not in INDEXED_SORTS,
-                    platform_index=sort_by not in ("created_at", *INDEXED_SORTS),
+                    platform_index=sort_by not in ("created_at", "engagement"),
+                    posts_first=sort_by in ("created_at", *INDEXED_SORTS),
                 )
             )
-            .order_by(order, posts.c.id.desc() if descending else posts.c.id.asc())
+            .order_by(*(column.desc() if descending else column.asc() for column in order_columns))
             .offset(max(0, offset))
             .limit(max(0, min(limit, 10_000)))
         )
@@ -899,9 +947,9 @@ def _tidy_posts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def count_posts(store: Store | Engine, filters: Filters, model: str | None) -> int:
+def count_posts(store: Store | Engine, filters: Filters, model: str | None, max_lag: int = 0) -> int:
     """How many posts match the filters (for the grid's pager)."""
-    counts = aggregate(store, filters, model, by=())
+    counts = aggregate(store, filters, model, by=(), max_lag=max_lag)
     return int(counts["posts"].sum()) if not counts.empty else 0
 
 

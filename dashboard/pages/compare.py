@@ -42,15 +42,22 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         if filters_data is None or version is None:
             raise PreventUpdate
         view = View.from_stores(filters_data, version)
-        distribution = figures.sentiment_distribution(
-            queries.sentiment_distribution(context.store, view.filters, view.model)
-        )
-        mentions = figures.cross_mentions(
-            queries.cross_mentions(context.store, view.filters, view.model), context.events
-        )
-        for figure in (distribution, mentions):
-            figure.update_layout(uirevision=view.revision)
-        return distribution, mentions
+
+        def build() -> tuple[Any, Any]:
+            distribution = figures.sentiment_distribution(
+                queries.sentiment_distribution(
+                    context.store, view.filters, view.model, max_lag=context.rollup_lag
+                )
+            )
+            mentions = figures.cross_mentions(
+                queries.cross_mentions(context.store, view.filters, view.model, max_lag=context.rollup_lag),
+                context.events,
+            )
+            for figure in (distribution, mentions):
+                figure.update_layout(uirevision=view.revision)
+            return distribution, mentions
+
+        return context.cached(("compare", *view.key), version, build)
 
     @app.callback(
         Output(NAV, "href", allow_duplicate=True),

@@ -84,14 +84,22 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         if filters_data is None or version is None:
             raise PreventUpdate
         view = View.from_stores(filters_data, version)
-        summary = queries.platform_summary(context.store, view.filters, view.model)
-        timeline = queries.sentiment_timeline(context.store, view.filters, view.model)
-        found = queries.detect_spikes(timeline)
-        sentiment = figures.sentiment_over_time(timeline, context.events, found)
-        volume = figures.volume_over_time(timeline, context.events, found)
-        for figure in (sentiment, volume):
-            figure.update_layout(uirevision=view.revision)
-        return platform_cards(summary), sentiment, volume
+
+        def build() -> tuple[Any, ...]:
+            summary = queries.platform_summary(
+                context.store, view.filters, view.model, max_lag=context.rollup_lag
+            )
+            timeline = queries.sentiment_timeline(
+                context.store, view.filters, view.model, max_lag=context.rollup_lag
+            )
+            found = queries.detect_spikes(timeline)
+            sentiment = figures.sentiment_over_time(timeline, context.events, found)
+            volume = figures.volume_over_time(timeline, context.events, found)
+            for figure in (sentiment, volume):
+                figure.update_layout(uirevision=view.revision)
+            return platform_cards(summary), sentiment, volume
+
+        return context.cached(("overview", *view.key), version, build)
 
     @app.callback(
         Output(NAV, "href", allow_duplicate=True),

@@ -1,6 +1,7 @@
 """Posts explorer: a server-paged dash-ag-grid over the filtered posts (time, platform,
-text, coloured sentiment, topic, language, engagement, link), sortable, with a CSV export
-of everything the filters select (formulas neutralised). Text is rendered as text; links
+text, coloured sentiment, topic, language, engagement, link), sortable by the columns an
+index serves (time, platform, engagement; ``queries.GRID_SORTS``), with a CSV export of
+everything the filters select (formulas neutralised). Text is rendered as text; links
 only for http(s)."""
 
 from __future__ import annotations
@@ -62,11 +63,12 @@ COLUMNS = [
         "field": "sentiment_score",
         "headerName": "Score",
         "width": 90,
+        "sortable": False,
         "cellStyle": _SCORE_STYLE,
         "valueFormatter": {"function": "params.value == null ? '' : d3.format('+.2f')(params.value)"},
     },
-    {"field": "topic", "headerName": "Topic", "width": 120},
-    {"field": "lang", "headerName": "Lang", "width": 80},
+    {"field": "topic", "headerName": "Topic", "width": 120, "sortable": False},
+    {"field": "lang", "headerName": "Lang", "width": 80, "sortable": False},
     {
         "field": "engagement",
         "headerName": "Engagement",
@@ -142,23 +144,31 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         view = View.from_stores(filters_data, version)
         sort_by, descending = "created_at", True
         for sort in request.get("sortModel") or []:
-            if sort.get("colId") in queries.POST_SORTS:
+            if sort.get("colId") in queries.GRID_SORTS:
                 sort_by, descending = sort["colId"], sort.get("sort") != "asc"
                 break
         start = int(request.get("startRow") or 0)
         end = int(request.get("endRow") or start + PAGE_SIZE)
-        page = queries.posts_page(
-            context.store, view.filters, view.model, sort_by, descending, start, end - start
-        )
-        row_count = start + len(page) if len(page) < end - start else None
-        return {"rowData": grid_rows(page), "rowCount": row_count}
+
+        def build() -> dict[str, Any]:
+            page = queries.posts_page(
+                context.store, view.filters, view.model, sort_by, descending, start, end - start
+            )
+            row_count = start + len(page) if len(page) < end - start else None
+            return {"rowData": grid_rows(page), "rowCount": row_count}
+
+        return context.cached(("grid", *view.key, sort_by, descending, start, end), version, build)
 
     @app.callback(Output(COUNT, "children"), Input(FILTERS, "data"), Input(DATA_VERSION, "data"))
     def count(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> str:
         if filters_data is None or version is None:
             raise PreventUpdate
         view = View.from_stores(filters_data, version)
-        total = queries.count_posts(context.store, view.filters, view.model)
+        total = context.cached(
+            ("count", *view.key),
+            version,
+            lambda: queries.count_posts(context.store, view.filters, view.model, max_lag=context.rollup_lag),
+        )
         return f"{total:,} posts match · {view.filters.start} to {view.filters.end}"
 
     # New filters: start again from the first page; new data: reload the pages in view.

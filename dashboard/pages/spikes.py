@@ -112,17 +112,23 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         if filters_data is None or version is None:
             raise PreventUpdate
         view = View.from_stores(filters_data, version)
-        timeline = queries.sentiment_timeline(context.store, view.filters, view.model)
-        found = queries.detect_spikes(timeline)
-        volume = figures.volume_over_time(timeline, context.events, found)
-        sentiment = figures.sentiment_over_time(timeline, context.events, found)
-        for figure in (volume, sentiment):
-            figure.update_layout(uirevision=view.revision)
-        ranked = found.assign(strength=found["score"].abs()).sort_values(
-            ["bucket_ts", "strength"], ascending=False
-        )
-        records = ranked[["platform", "bucket_ts", "kind", "value", "baseline", "score", "direction"]]
-        return volume, sentiment, records.to_dict("records")
+
+        def build() -> tuple[Any, ...]:
+            timeline = queries.sentiment_timeline(
+                context.store, view.filters, view.model, max_lag=context.rollup_lag
+            )
+            found = queries.detect_spikes(timeline)
+            volume = figures.volume_over_time(timeline, context.events, found)
+            sentiment = figures.sentiment_over_time(timeline, context.events, found)
+            for figure in (volume, sentiment):
+                figure.update_layout(uirevision=view.revision)
+            ranked = found.assign(strength=found["score"].abs()).sort_values(
+                ["bucket_ts", "strength"], ascending=False
+            )
+            records = ranked[["platform", "bucket_ts", "kind", "value", "baseline", "score", "direction"]]
+            return volume, sentiment, records.to_dict("records")
+
+        return context.cached(("spikes", *view.key), version, build)
 
     @app.callback(
         Output(SELECTED, "data"),
@@ -155,7 +161,12 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
                 "Choose a spike to see what drove it.", className="bm-muted"
             )
         view = View.from_stores(filters_data, version)
-        return spike_list(found, selected), drivers(context, view, found[selected])
+        spike = found[selected]
+        spike_key = tuple(sorted((name, str(value)) for name, value in spike.items()))
+        shown = context.cached(
+            ("spike-drivers", *view.key, spike_key), version, lambda: drivers(context, view, spike)
+        )
+        return spike_list(found, selected), shown
 
     @app.callback(
         Output(NAV, "href", allow_duplicate=True),

@@ -41,15 +41,22 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         if filters_data is None or version is None:
             raise PreventUpdate
         view = View.from_stores(filters_data, version)
-        share = figures.topic_share_over_time(
-            queries.topic_share(context.store, view.filters, view.model), context.events
-        )
-        heatmap = figures.topic_heatmap(
-            queries.topic_platform_sentiment(context.store, view.filters, view.model)
-        )
-        for figure in (share, heatmap):
-            figure.update_layout(uirevision=view.revision)
-        return share, heatmap
+
+        def build() -> tuple[Any, Any]:
+            share = figures.topic_share_over_time(
+                queries.topic_share(context.store, view.filters, view.model, max_lag=context.rollup_lag),
+                context.events,
+            )
+            heatmap = figures.topic_heatmap(
+                queries.topic_platform_sentiment(
+                    context.store, view.filters, view.model, max_lag=context.rollup_lag
+                )
+            )
+            for figure in (share, heatmap):
+                figure.update_layout(uirevision=view.revision)
+            return share, heatmap
+
+        return context.cached(("topics", *view.key), version, build)
 
     @app.callback(
         Output(NAV, "href", allow_duplicate=True),

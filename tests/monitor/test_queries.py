@@ -157,6 +157,23 @@ def test_posts_page_includes_unscored_posts_with_blank_sentiment(store: Store) -
     assert list(page["id"]) == ["tiktok:t5"] and page["sentiment"].isna().all()
 
 
+@pytest.mark.parametrize("sort_by", queries.GRID_SORTS)
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("narrowed", [{}, {"sentiments": ("negative", "neutral")}, {"topics": ("ban",)}])
+def test_grid_sorts_match_sorting_every_matching_post(
+    store: Store, sort_by: str, descending: bool, narrowed: dict
+) -> None:
+    view = PERIOD.replace(**narrowed)
+    everything = queries.posts_page(store, view, None, limit=1000)
+    keys = [sort_by, *(["created_at"] if sort_by == "platform" else []), "id"]
+    expected = everything.sort_values(keys, ascending=not descending)
+    pages = [
+        queries.posts_page(store, view, None, sort_by, descending, offset, 2) for offset in range(0, 14, 2)
+    ]
+    assert list(pd.concat(pages)["id"]) == list(expected["id"])
+    assert len(expected) > 0
+
+
 def test_posts_page_rejects_unknown_sort(store: Store) -> None:
     with pytest.raises(ValueError, match="cannot sort"):
         queries.posts_page(store, PERIOD, None, sort_by="text; drop table posts")
@@ -292,3 +309,38 @@ def test_a_rollup_behind_the_store_answers_its_clean_days_and_reads_the_rest(sto
             expected.sort_values(list(expected.columns[:3])).reset_index(drop=True),
             check_dtype=False,
         )
+
+
+def test_a_rollup_may_lag_by_max_lag_seconds_and_no_longer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from monitor import rollups
+    from monitor.models import Post
+
+    store = known.fill_known_store(Store(f"sqlite:///{tmp_path / 'monitor.db'}"))
+    refresh_rollups(store, known.MODEL)
+    before = queries.count_posts(store, PERIOD, known.MODEL)
+    late = datetime(PERIOD.start.year, PERIOD.start.month, PERIOD.start.day, 12, tzinfo=UTC)
+    store.write_batch([Post(platform="x", native_id="late", text="a late post", created_at=late)])
+    assert queries.count_posts(store, PERIOD, known.MODEL) == before + 1  # exact by default
+    assert queries.count_posts(store, PERIOD, known.MODEL, max_lag=30) == before  # the recent rollup
+    later = rollups.now_ts() + 31
+    monkeypatch.setattr(rollups, "now_ts", lambda: later)
+    assert queries.count_posts(store, PERIOD, known.MODEL, max_lag=30) == before + 1  # too old: exact
+
+
+def test_mentions_rollup_and_grid_sorts_agree_on_both_backends(store_url: str) -> None:
+    filled = known.fill_known_store(Store(store_url))
+    try:
+        raw = queries.cross_mentions(filled, PERIOD, None)
+        refresh_rollups(filled, known.MODEL)
+        pd.testing.assert_frame_equal(queries.cross_mentions(filled, PERIOD, None), raw)
+        negative = PERIOD.replace(sentiments=("negative",))
+        everything = queries.posts_page(filled, negative, None, limit=1000)
+        page = queries.posts_page(filled, negative, None, "platform", True, 0, 3)
+        expected = everything.sort_values(["platform", "created_at", "id"], ascending=False).head(3)
+        assert list(page["id"]) == list(expected["id"])
+    finally:
+        filled.engine.dispose()

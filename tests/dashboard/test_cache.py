@@ -1,0 +1,119 @@
+"""The per-process cache (``dashboard.cache``): results are shared within one data version
+and never outlive it, concurrent requests compute once, and the store totals that make the
+data version are re-read once per live refresh period."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from dashboard import shell
+from dashboard.app import create_app
+from dashboard.cache import TotalsSnapshot, ViewCache
+from dashboard.pages import posts
+from monitor.config import Config
+from monitor.models import Post
+from monitor.queries import StoreTotals
+from monitor.store import Store
+from tests.dashboard.test_callbacks import PERIOD, call, version
+
+
+def count_text(app: Any, data_version: dict[str, Any]) -> str:
+    result = call(
+        app,
+        [(posts.COUNT, "children")],
+        [(shell.FILTERS, "data", PERIOD.to_dict()), (shell.DATA_VERSION, "data", data_version)],
+    )
+    return result[f"{posts.COUNT}.children"]
+
+
+def test_a_new_data_version_shows_new_posts_the_old_one_is_reused(config: Config, known_store: Store) -> None:
+    app = create_app(config, known_store)
+    before = version()
+    assert count_text(app, before).startswith("12 posts match")
+    known_store.write_batch(
+        [
+            Post(
+                platform="x",
+                native_id="late",
+                text="a late post",
+                created_at=datetime(2025, 1, 18, tzinfo=UTC),
+            )
+        ]
+    )
+    assert count_text(app, before).startswith("12 posts match")  # same version: the cached answer
+    assert count_text(app, {**before, "posts": before["posts"] + 1}).startswith("13 posts match")
+
+
+def test_the_cache_computes_a_key_once_and_keeps_versions_apart() -> None:
+    cache = ViewCache()
+    calls: list[str] = []
+
+    def compute(value: str) -> str:
+        calls.append(value)
+        return value
+
+    assert cache.get(("view", 1), lambda: compute("first")) == "first"
+    assert cache.get(("view", 1), lambda: compute("again")) == "first"
+    assert cache.get(("view", 2), lambda: compute("second")) == "second"
+    assert calls == ["first", "second"]
+    assert (cache.hits, cache.misses) == (1, 2)
+
+
+def test_the_cache_forgets_the_least_recently_used_entries() -> None:
+    cache = ViewCache(max_entries=2)
+    for key in ("a", "b", "c"):
+        cache.get(key, lambda key=key: key.upper())
+    assert len(cache) == 2
+    assert cache.get("a", lambda: "recomputed") == "recomputed"
+
+
+def test_concurrent_requests_for_one_view_compute_it_once() -> None:
+    cache = ViewCache()
+    computed = []
+    gate = threading.Event()
+
+    def slow() -> int:
+        gate.wait(5)
+        computed.append(1)
+        return 42
+
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(cache.get("view", slow))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.1)
+    gate.set()
+    for thread in threads:
+        thread.join(5)
+    assert answers == [42] * 8 and len(computed) == 1
+
+
+def test_a_failed_computation_is_not_cached() -> None:
+    cache = ViewCache()
+
+    def broken() -> int:
+        raise RuntimeError("database went away")
+
+    try:
+        cache.get("view", broken)
+    except RuntimeError:
+        pass
+    assert cache.get("view", lambda: 7) == 7
+
+
+def test_store_totals_are_read_again_only_after_the_refresh_period() -> None:
+    reads: list[int] = []
+
+    def read() -> StoreTotals:
+        reads.append(1)
+        return StoreTotals(posts=len(reads), scored=0, model=None)
+
+    snapshot = TotalsSnapshot(read, max_age=0.3)
+    assert snapshot.get().posts == 1
+    assert snapshot.get().posts == 1
+    time.sleep(0.35)
+    assert snapshot.get().posts == 2
+    assert snapshot.read_at is not None
