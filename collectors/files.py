@@ -16,10 +16,9 @@ import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -150,8 +149,7 @@ class FileOptions(BaseModel):
         return self.model_copy(update={"path": resolve(self.path)})
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     line: int
     record: dict[str, Any] | None
     error: str | None = None
@@ -166,6 +164,8 @@ class RowConverter:
         self.source = source
         available = list(columns)
         self.plan = _plan_columns(options.map, available, options.path)
+        self._getters = {name: _getter(columns) for name, columns in self.plan.items()}
+        self._count_fields = tuple(name for name in COUNT_FIELDS if name in self.plan)
         platform = options.platform
         if platform.startswith("column:"):
             column = platform.removeprefix("column:")
@@ -187,7 +187,7 @@ class RowConverter:
             )
 
     def convert(self, record: dict[str, Any], collected_at: datetime) -> Post:
-        values = {name: _extract(record, columns) for name, columns in self.plan.items()}
+        values = {name: get(record) for name, get in self._getters.items()}
         text = normalise_text(values.get("text"))
         if not text:
             raise ParseError("no text")
@@ -206,13 +206,12 @@ class RowConverter:
         if native_id is None:
             native_id = stable_id(platform, created_at.isoformat(), author, text)
         counts = {}
-        for name in COUNT_FIELDS:
-            if name in values:
-                try:
-                    counts[name] = parse_count(values[name])
-                except ParseError as err:
-                    raise ParseError(f"{name}: {err}") from None
-        title = normalise_text(values.get("title")) or None
+        for name in self._count_fields:
+            try:
+                counts[name] = parse_count(values[name])
+            except ParseError as err:
+                raise ParseError(f"{name}: {err}") from None
+        title = (normalise_text(values["title"]) or None) if "title" in values else None
         url = _optional_text(values.get("url"))
         return Post(
             platform=platform,
@@ -566,14 +565,32 @@ def _listing(names: Iterable[str]) -> str:
     return shown + (f" and {len(names) - 40} more" if len(names) > 40 else "") if names else "none"
 
 
+def _getter(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """``_extract`` for one planned field, with the common case (one column, present by
+    that exact name, as in every CSV row) a single dict lookup."""
+    if len(columns) != 1:
+        return lambda record: _extract(record, columns)
+    (column,) = columns
+
+    def get(record: dict[str, Any]) -> Any:
+        try:
+            return record[column]
+        except KeyError:
+            return _lookup(record, column)
+
+    return get
+
+
 def _extract(record: dict[str, Any], columns: tuple[str, ...]) -> Any:
     if len(columns) == 1:
         return _lookup(record, columns[0])
     parts = []
     for column in columns:
         value = _lookup(record, column)
-        if value is not None and str(value).strip():
-            parts.append(str(value).strip())
+        if value is not None:
+            text = str(value).strip()
+            if text:
+                parts.append(text)
     return " ".join(parts) if parts else None
 
 
@@ -598,8 +615,13 @@ def _optional_text(value: Any) -> str | None:
     return text or None
 
 
+# json.dumps with options builds an encoder per call; one shared encoder writes the same text.
+# Records come from parsed files, so they cannot refer to themselves: no circularity check.
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+
+
 def _raw(record: dict[str, Any]) -> str:
-    text = json.dumps(record, ensure_ascii=False, default=str)
+    text = _RAW_ENCODER.encode(record)
     return text if len(text) <= 200_000 else text[:200_000]
 
 

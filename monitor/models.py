@@ -3,6 +3,7 @@ turn what real exports contain (``7.6万``, ``1/14/2025 12:08``, HTML) into them
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -135,15 +136,26 @@ def parse_count(value: Any) -> int | None:
     text = str(value).strip()
     if text.isdigit() and text.isascii() and len(text) < 19:
         return int(text)
+    return _parse_count_text(text)
+
+
+_EMPTY_COUNTS = frozenset({"", "-", "—", "null", "None", "nan", "NaN", "N/A", "n/a"})
+# A decimal comma before a unit, as European exports write it: "1,2K".
+_DECIMAL_COMMA_RE = re.compile(r"^(\d+),(\d{1,2})(?=\s*[^\d\s,])")
+_GROUPING_RE = re.compile(r"[,\s]")
+
+
+# Exports repeat the same few thousand count texts ("7.6万", "1,234"): parse each once.
+@functools.lru_cache(maxsize=8192)
+def _parse_count_text(text: str) -> int | None:
     text = unicodedata.normalize("NFKC", text)
-    if text in {"", "-", "—", "null", "None", "nan", "NaN", "N/A", "n/a"}:
+    if text in _EMPTY_COUNTS:
         return None
-    # A decimal comma before a unit, as European exports write it: "1,2K".
-    text = re.sub(r"^(\d+),(\d{1,2})(?=\s*[^\d\s,])", r"\1.\2", text)
+    text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
     match = _COUNT_RE.match(text)
     if not match:
         raise ParseError(f"not a count: {text[:40]!r}")
-    number = float(re.sub(r"[,\s]", "", match["num"]))
+    number = float(_GROUPING_RE.sub("", match["num"]))
     unit = match["unit"]
     multiplier = _UNITS[unit.lower() if unit and unit.isascii() else unit]
     count = int(round(number * multiplier))
@@ -214,6 +226,9 @@ def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
     return parsed.astimezone(UTC)
 
 
+_EPOCH_TEXT_RE = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
     if not text:
         raise ParseError("missing timestamp")
@@ -222,7 +237,7 @@ def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
             return datetime.strptime(text, fmt)
         except ValueError:
             pass
-    if re.fullmatch(r"[+-]?\d+(\.\d+)?", text):
+    if (text.isdigit() and text.isascii()) or _EPOCH_TEXT_RE.fullmatch(text):
         return _from_epoch(float(text))
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     try:

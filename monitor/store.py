@@ -7,6 +7,7 @@ The schema is versioned; ``MIGRATIONS`` holds the ordered steps.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -427,6 +428,8 @@ class Store:
     def _upsert_posts(self, conn: Connection, batch: Sequence[Post]) -> WriteResult:
         if not batch:
             return WriteResult()
+        if conn.dialect.name == "sqlite":
+            return _upsert_posts_sqlite(conn, batch)
         rows: dict[str, dict[str, Any]] = {}
         collected = now_ts()
         for post in batch:  # the last copy of a post in a batch wins, as it would across batches
@@ -436,17 +439,7 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             existing.update(conn.execute(sa.select(posts.c.id).where(posts.c.id.in_(chunk))).scalars())
-        insert = _dialect_insert(conn)(posts)
-        counts = {name: sa.func.coalesce(insert.excluded[name], posts.c[name]) for name in ENGAGEMENT}
-        # literal_column, not a bound 0: the driver-level executemany binds row values only.
-        engagement = sum(
-            (sa.func.coalesce(counts[name], sa.literal_column("0")) for name in ENGAGEMENT_SUM),
-            sa.literal_column("0"),
-        )
-        stmt = insert.on_conflict_do_update(
-            index_elements=[posts.c.id], set_={**counts, "engagement": engagement}
-        )
-        _executemany(conn, stmt, list(rows.values()))
+        _executemany(conn, _post_upsert(conn.dialect.name), list(rows.values()))
         new = len(ids) - len(existing)
         if new:
             first = min(row["created_at"] for key, row in rows.items() if key not in existing)
@@ -484,7 +477,7 @@ class Store:
             )
 
     def _save_cursor(self, conn: Connection, source: str, cursor: Any) -> None:
-        insert = _dialect_insert(conn)(source_state)
+        insert = _dialect_insert(conn.dialect.name)(source_state)
         conn.execute(
             insert.on_conflict_do_update(
                 index_elements=[source_state.c.source],
@@ -583,7 +576,7 @@ class Store:
         if not rows:
             return 0
         with self.engine.begin() as conn:
-            insert = _dialect_insert(conn)(scores)
+            insert = _dialect_insert(conn.dialect.name)(scores)
             conn.execute(
                 insert.on_conflict_do_update(
                     index_elements=[scores.c.post_id, scores.c.model],
@@ -621,7 +614,7 @@ class Store:
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 candidates = candidates.with_for_update(skip_locked=True, of=posts)
-            insert = _dialect_insert(conn)(score_claims).from_select(
+            insert = _dialect_insert(conn.dialect.name)(score_claims).from_select(
                 ["post_id", "model", "worker", "lease_until"], candidates
             )
             claim = insert.on_conflict_do_update(
@@ -669,7 +662,7 @@ class Store:
         if not rows:
             return 0
         with self.engine.begin() as conn:
-            insert = _dialect_insert(conn)(scores).on_conflict_do_nothing(
+            insert = _dialect_insert(conn.dialect.name)(scores).on_conflict_do_nothing(
                 index_elements=[scores.c.post_id, scores.c.model]
             )
             added = len(conn.execute(insert.returning(scores.c.post_id), rows).all())
@@ -796,8 +789,8 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-def _dialect_insert(conn: Connection) -> Callable[..., Any]:
-    if conn.dialect.name == "postgresql":
+def _dialect_insert(dialect_name: str) -> Callable[..., Any]:
+    if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -864,6 +857,101 @@ def _executemany(conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> Non
         conn.execute(stmt, rows)
 
 
+def _post_upsert(dialect_name: str) -> Any:
+    """Insert a post, or update only the engagement counts of one already stored (a
+    missing count never erases a known one)."""
+    insert = _dialect_insert(dialect_name)(posts)
+    counts = {name: sa.func.coalesce(insert.excluded[name], posts.c[name]) for name in ENGAGEMENT}
+    # literal_column, not a bound 0: the driver-level executemany binds row values only.
+    engagement = sum(
+        (sa.func.coalesce(counts[name], sa.literal_column("0")) for name in ENGAGEMENT_SUM),
+        sa.literal_column("0"),
+    )
+    return insert.on_conflict_do_update(
+        index_elements=[posts.c.id], set_={**counts, "engagement": engagement}
+    )
+
+
+POST_COLUMNS = tuple(column.name for column in posts.columns)
+# Page cache of the connection that writes a batch (SQLite's default is 2 MB): the posts
+# indexes and the search index of a large import stay in memory instead of re-reading pages.
+SQLITE_WRITE_CACHE_KIB = 64 * 1024
+# WAL pages before the writing connection checkpoints (SQLite's default is 1,000, 4 MB):
+# fewer checkpoints copy each hot index page back once instead of many times, and fsync
+# less (16% faster at 300,000 rows); the WAL file stays near 40-50 MB.
+SQLITE_WRITE_CHECKPOINT_PAGES = 10_000
+
+
+@functools.cache
+def _compiled_upsert(dialect: Any) -> tuple[str, tuple[int, ...]]:
+    """The post upsert compiled once per dialect: its SQL text and the positions of its
+    parameters in ``POST_COLUMNS``."""
+    compiled = _post_upsert(dialect.name).compile(dialect=dialect)
+    return str(compiled), tuple(POST_COLUMNS.index(name) for name in compiled.positiontup or ())
+
+
+def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult:
+    """The SQLite write path of ``write_batch``: one driver-level executemany of plain
+    tuples. New posts are told from updated ones by rowid (a new row always gets a rowid
+    above the largest one), so no lookup per post is needed; the write lock is taken
+    first so no other writer's rows can fall in between."""
+    sql, positions = _compiled_upsert(conn.dialect)
+    rows: dict[str, tuple[Any, ...]] = {}
+    collected = now_ts()
+    collected_at: dict[datetime, int] = {}  # a collector stamps a whole batch with one time
+    for post in batch:  # the last copy of a post in a batch wins, as it would across batches
+        row = _post_values(post, collected, collected_at)
+        rows[row[0]] = row
+    values: Any = rows.values()
+    if positions != tuple(range(len(POST_COLUMNS))):
+        values = [tuple(row[i] for i in positions) for row in values]
+    if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {SQLITE_WRITE_CHECKPOINT_PAGES}")
+    mark = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM posts").scalar_one()
+    conn.exec_driver_sql(sql, list(values))
+    new, first = conn.exec_driver_sql(
+        "SELECT count(*), min(created_at) FROM posts WHERE rowid > ?", (mark,)
+    ).one()
+    if new:
+        _advance_generation(conn, first)
+        _index_new_posts(conn)
+    return WriteResult(new=new, updated=len(rows) - new)
+
+
+def _post_values(post: Post, collected: int, collected_at: dict[datetime, int]) -> tuple[Any, ...]:
+    """A post as a row of the posts table, in ``POST_COLUMNS`` order; ``collected_at``
+    remembers the conversion of the collection times seen so far."""
+    likes, reposts, replies, created = post.likes, post.reposts, post.replies, post.created_at
+    if post.collected_at is None:
+        collected_ts = collected
+    else:
+        collected_ts = collected_at.get(post.collected_at)
+        if collected_ts is None:
+            collected_ts = collected_at[post.collected_at] = to_ts(post.collected_at)
+    return (
+        f"{post.platform}:{post.native_id}",
+        post.platform,
+        post.source,
+        post.native_id,
+        post.author,
+        post.title,
+        post.text,
+        post.lang,
+        int(created.timestamp()) if created.tzinfo is not None else to_ts(created),  # == to_ts, faster
+        collected_ts,
+        post.url,
+        likes,
+        reposts,
+        replies,
+        post.views,
+        post.parent_id,
+        post.raw,
+        (likes or 0) + (reposts or 0) + (replies or 0),
+    )
+
+
 def _post_row(post: Post, collected: int) -> dict[str, Any]:
     return {
         "id": post.id,
@@ -928,7 +1016,7 @@ def copy_store(
             )
             for rows in result.mappings().partitions(chunk):
                 with target.engine.begin() as writer:
-                    insert = _dialect_insert(writer)(table)
+                    insert = _dialect_insert(writer.dialect.name)(table)
                     update = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
                     statement = (
                         insert.on_conflict_do_update(index_elements=keys, set_=update)

@@ -46,6 +46,18 @@ def test_parse_count_rejects_garbage(text: str) -> None:
 UTC = UTC
 
 
+def test_a_count_that_fails_fails_every_time() -> None:
+    for _ in range(2):  # counts are parsed once and remembered: a failure must not be
+        with pytest.raises(ParseError, match="not a count"):
+            parse_count("12 apples")
+
+
+def test_digit_timestamps_are_epochs_in_any_unit() -> None:
+    expected = datetime(2025, 1, 14, 12, 8, tzinfo=UTC)
+    for text in ("1736856480", "1736856480000", " 1736856480000000 ", "1736856480.0"):
+        assert parse_timestamp(text) == expected
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
