@@ -22,7 +22,7 @@ from monitor.store import Store, runs, score_claims, scores
 from .conftest import make_posts
 
 ROOT = Path(__file__).parents[2]
-POSTS = 600
+POSTS = 1500  # enough that no worker can finish alone before the others start
 BATCH = 24
 LEASE = 6
 
