@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard.cache import TotalsSnapshot, ViewCache, version_key
 from monitor import queries
@@ -38,6 +39,7 @@ TOPICS = "bm-topics"
 LANGUAGES = "bm-languages"
 SENTIMENT_CHOICE = "bm-sentiments"
 KEYWORD = "bm-keyword"
+GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 NAV_LINK = "bm-nav-link"
 
 PAGES = (
@@ -119,6 +121,14 @@ class View:
         return (self.filters, self.model, self.revision)
 
     @classmethod
+    def required(cls, filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> View:
+        """The view of a page callback; until the filters and the data version have both
+        arrived in the browser there is nothing to draw (``PreventUpdate``)."""
+        if filters_data is None or version is None:
+            raise PreventUpdate
+        return cls.from_stores(filters_data, version)
+
+    @classmethod
     def from_stores(cls, filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> View:
         version = version or {}
         totals = StoreTotals(
@@ -132,6 +142,11 @@ class View:
         return cls(
             queries.effective_filters(chosen, totals), totals.model, chosen.to_query_string() or "default"
         )
+
+
+def graph_panel(graph_id: str) -> html.Div:
+    """A chart in its panel, with the mode bar every page uses (PNG export at 2x)."""
+    return html.Div(className="bm-panel", children=dcc.Graph(id=graph_id, config=GRAPH_CONFIG))
 
 
 def layout(context: DashboardContext) -> html.Div:

@@ -282,8 +282,7 @@ class MonitorService:
             workers,
         )
         try:
-            while not self.stop.wait(0.5):
-                pass
+            self.stop.wait()  # a signal handler or the caller sets it
         finally:
             log.info("stopping: finishing the batches in hand")
             scheduler.shutdown(wait=True)

@@ -7,24 +7,32 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.shell import DATA_VERSION, FILTERS, NAV, DashboardContext, View, clicked_point, drill_down_href
+from dashboard.shell import (
+    DATA_VERSION,
+    FILTERS,
+    NAV,
+    DashboardContext,
+    View,
+    clicked_point,
+    drill_down_href,
+    graph_panel,
+)
 from monitor import figures, queries
 
 PATH = "/compare"
 DISTRIBUTION_GRAPH = "compare-distribution"
 MENTIONS_GRAPH = "compare-mentions"
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def layout(**_query: Any) -> html.Div:
     return html.Div(
         [
             html.H2("Compare platforms"),
-            html.Div(className="bm-panel", children=dcc.Graph(id=DISTRIBUTION_GRAPH, config=GRAPH_CONFIG)),
-            html.Div(className="bm-panel", children=dcc.Graph(id=MENTIONS_GRAPH, config=GRAPH_CONFIG)),
+            graph_panel(DISTRIBUTION_GRAPH),
+            graph_panel(MENTIONS_GRAPH),
         ]
     )
 
@@ -39,9 +47,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         Input(DATA_VERSION, "data"),
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, Any]:
-        if filters_data is None or version is None:
-            raise PreventUpdate
-        view = View.from_stores(filters_data, version)
+        view = View.required(filters_data, version)
 
         def build() -> tuple[Any, Any]:
             distribution = figures.sentiment_distribution(

@@ -8,17 +8,25 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.shell import DATA_VERSION, FILTERS, NAV, DashboardContext, View, clicked_point, drill_down_href
+from dashboard.shell import (
+    DATA_VERSION,
+    FILTERS,
+    NAV,
+    DashboardContext,
+    View,
+    clicked_point,
+    drill_down_href,
+    graph_panel,
+)
 from monitor import figures, queries
 
 PATH = "/"
 CARDS = "overview-cards"
 SENTIMENT_GRAPH = "overview-sentiment"
 VOLUME_GRAPH = "overview-volume"
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def layout(**_query: Any) -> html.Div:
@@ -26,8 +34,8 @@ def layout(**_query: Any) -> html.Div:
         [
             html.H2("Overview"),
             html.Div(id=CARDS, className="bm-cards"),
-            html.Div(className="bm-panel", children=dcc.Graph(id=SENTIMENT_GRAPH, config=GRAPH_CONFIG)),
-            html.Div(className="bm-panel", children=dcc.Graph(id=VOLUME_GRAPH, config=GRAPH_CONFIG)),
+            graph_panel(SENTIMENT_GRAPH),
+            graph_panel(VOLUME_GRAPH),
         ]
     )
 
@@ -81,9 +89,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         Input(DATA_VERSION, "data"),
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, ...]:
-        if filters_data is None or version is None:
-            raise PreventUpdate
-        view = View.from_stores(filters_data, version)
+        view = View.required(filters_data, version)
 
         def build() -> tuple[Any, ...]:
             summary = queries.platform_summary(

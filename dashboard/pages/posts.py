@@ -161,9 +161,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
 
     @app.callback(Output(COUNT, "children"), Input(FILTERS, "data"), Input(DATA_VERSION, "data"))
     def count(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> str:
-        if filters_data is None or version is None:
-            raise PreventUpdate
-        view = View.from_stores(filters_data, version)
+        view = View.required(filters_data, version)
         total = context.cached(
             ("count", *view.key),
             version,

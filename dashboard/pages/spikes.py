@@ -11,7 +11,16 @@ import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.shell import DATA_VERSION, FILTERS, NAV, DashboardContext, View, clicked_point, drill_down_href
+from dashboard.shell import (
+    DATA_VERSION,
+    FILTERS,
+    NAV,
+    DashboardContext,
+    View,
+    clicked_point,
+    drill_down_href,
+    graph_panel,
+)
 from monitor import figures, queries
 
 PATH = "/spikes"
@@ -22,7 +31,6 @@ SPIKES = "spikes-found"
 SELECTED = "spikes-selected"
 DRIVERS = "spikes-drivers"
 ITEM = "spikes-item"
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 MAX_LISTED = 30
 
 
@@ -32,8 +40,8 @@ def layout(**_query: Any) -> html.Div:
             html.H2("Spikes"),
             dcc.Store(id=SPIKES),
             dcc.Store(id=SELECTED),
-            html.Div(className="bm-panel", children=dcc.Graph(id=VOLUME_GRAPH, config=GRAPH_CONFIG)),
-            html.Div(className="bm-panel", children=dcc.Graph(id=SENTIMENT_GRAPH, config=GRAPH_CONFIG)),
+            graph_panel(VOLUME_GRAPH),
+            graph_panel(SENTIMENT_GRAPH),
             html.Div(
                 className="bm-grid-2",
                 children=[
@@ -109,9 +117,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         Input(DATA_VERSION, "data"),
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, ...]:
-        if filters_data is None or version is None:
-            raise PreventUpdate
-        view = View.from_stores(filters_data, version)
+        view = View.required(filters_data, version)
 
         def build() -> tuple[Any, ...]:
             timeline = queries.sentiment_timeline(

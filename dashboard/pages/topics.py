@@ -6,24 +6,32 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
-from dashboard.shell import DATA_VERSION, FILTERS, NAV, DashboardContext, View, clicked_point, drill_down_href
+from dashboard.shell import (
+    DATA_VERSION,
+    FILTERS,
+    NAV,
+    DashboardContext,
+    View,
+    clicked_point,
+    drill_down_href,
+    graph_panel,
+)
 from monitor import figures, queries
 
 PATH = "/topics"
 SHARE_GRAPH = "topics-share"
 HEATMAP = "topics-heatmap"
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def layout(**_query: Any) -> html.Div:
     return html.Div(
         [
             html.H2("Topics"),
-            html.Div(className="bm-panel", children=dcc.Graph(id=HEATMAP, config=GRAPH_CONFIG)),
-            html.Div(className="bm-panel", children=dcc.Graph(id=SHARE_GRAPH, config=GRAPH_CONFIG)),
+            graph_panel(HEATMAP),
+            graph_panel(SHARE_GRAPH),
         ]
     )
 
@@ -38,9 +46,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         Input(DATA_VERSION, "data"),
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, Any]:
-        if filters_data is None or version is None:
-            raise PreventUpdate
-        view = View.from_stores(filters_data, version)
+        view = View.required(filters_data, version)
 
         def build() -> tuple[Any, Any]:
             share = figures.topic_share_over_time(

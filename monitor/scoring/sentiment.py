@@ -15,9 +15,7 @@ from monitor.scoring.encoder import (
     ModelLoadError,
     ModelSource,
     autocast,
-    load_failure,
-    prepare_offline,
-    quantize_linear_layers,
+    load_pretrained,
     use_bf16,
 )
 from monitor.scoring.head import SentimentHead, label_index, softmax
@@ -71,22 +69,13 @@ class ClassifierSentiment:
     def load(self) -> tuple[Any, Any, list[int]]:
         """Tokenizer, model and, per sentiment, the model's output column; loaded once."""
         if self._loaded is None:
-            prepare_offline(self.allow_download)
-            import torch
-            from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-            torch.set_num_threads(self.threads)
-            local_only = not self.allow_download
-            try:
-                tokenizer = AutoTokenizer.from_pretrained(self.source.location, local_files_only=local_only)
-                model = AutoModelForSequenceClassification.from_pretrained(
-                    self.source.location, local_files_only=local_only
-                )
-            except OSError as err:
-                raise ModelLoadError(load_failure(self.source, err)) from err
-            model.eval()
-            if self.quantize:
-                model = quantize_linear_layers(model)
+            tokenizer, model = load_pretrained(
+                self.source,
+                "AutoModelForSequenceClassification",
+                threads=self.threads,
+                allow_download=self.allow_download,
+                quantize=self.quantize,
+            )
             self._loaded = (tokenizer, model, self._columns(model.config.id2label))
         return self._loaded
 

