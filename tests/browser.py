@@ -15,19 +15,11 @@ from typing import Any
 
 import pytest
 
+from monitor.reports.pdf import HEADLESS_FLAGS
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-)
+FLAGS = HEADLESS_FLAGS
 
 
 @contextmanager

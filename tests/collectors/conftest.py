@@ -166,6 +166,17 @@ class Resilience:
         self.replay.queue(spec.page_path, *replies)
         return spec.make(self.replay.url(spec.base_path))
 
+    # Every HTTP collector's test module runs all of these against its own ``spec``
+    # (``pytest_generate_tests`` below).
+    CASES = (
+        "retry_after_429",
+        "server_error_then_success",
+        "timeout_then_success",
+        "malformed_json_becomes_a_reject",
+        "empty_page_stores_nothing",
+        "gives_up_and_records_the_error",
+    )
+
     def retry_after_429(self, spec: ReplaySpec) -> None:
         collector = self._start(
             spec, Reply({"error": "RateLimitExceeded"}, 429, {"Retry-After": "1"}), spec.page
@@ -215,3 +226,9 @@ class Resilience:
 @pytest.fixture
 def resilience(replay: Replay, store: Store) -> Resilience:
     return Resilience(replay, store)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test asking for ``resilience_case`` runs once per ``Resilience.CASES``."""
+    if "resilience_case" in metafunc.fixturenames:
+        metafunc.parametrize("resilience_case", Resilience.CASES)

@@ -85,28 +85,8 @@ def test_unchanged_feeds_are_not_read_again(replay, make, collect, store: Store)
     assert request.headers["If-Modified-Since"] == "Sat, 18 Jan 2025 12:00:00 GMT"
 
 
-def test_retries_after_429(resilience, spec) -> None:
-    resilience.retry_after_429(spec)
-
-
-def test_server_error_then_success(resilience, spec) -> None:
-    resilience.server_error_then_success(spec)
-
-
-def test_timeout_then_success(resilience, spec) -> None:
-    resilience.timeout_then_success(spec)
-
-
-def test_a_page_that_is_not_a_feed_becomes_a_reject(resilience, spec) -> None:
-    resilience.malformed_json_becomes_a_reject(spec)
-
-
-def test_empty_feed_stores_nothing(resilience, spec) -> None:
-    resilience.empty_page_stores_nothing(spec)
-
-
-def test_gives_up_after_the_retries(resilience, spec) -> None:
-    resilience.gives_up_and_records_the_error(spec)
+def test_resilience(resilience, spec, resilience_case: str) -> None:
+    getattr(resilience, resilience_case)(spec)
 
 
 @pytest.mark.skipif(not os.environ.get("BAN_MONITOR_LIVE"), reason="live smoke test: set BAN_MONITOR_LIVE=1")

@@ -76,28 +76,8 @@ def test_missing_token_names_the_variable(replay, make, collect, monkeypatch) ->
         collect(make(replay.url("/2")), "x")
 
 
-def test_retries_after_429(resilience, spec) -> None:
-    resilience.retry_after_429(spec)
-
-
-def test_server_error_then_success(resilience, spec) -> None:
-    resilience.server_error_then_success(spec)
-
-
-def test_timeout_then_success(resilience, spec) -> None:
-    resilience.timeout_then_success(spec)
-
-
-def test_malformed_json_becomes_a_reject(resilience, spec) -> None:
-    resilience.malformed_json_becomes_a_reject(spec)
-
-
-def test_empty_page_stores_nothing(resilience, spec) -> None:
-    resilience.empty_page_stores_nothing(spec)
-
-
-def test_gives_up_after_the_retries(resilience, spec) -> None:
-    resilience.gives_up_and_records_the_error(spec)
+def test_resilience(resilience, spec, resilience_case: str) -> None:
+    getattr(resilience, resilience_case)(spec)
 
 
 @pytest.mark.skipif(

@@ -3,35 +3,25 @@ free loopback port in a background thread, and a headless Chromium driven by Sel
 
 from __future__ import annotations
 
-import importlib.util
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 
 from dashboard.app import create_app
 from monitor.config import Config
 from monitor.store import Store
 from tests.browser import chromium
+from tests.support import load_module, serve_wsgi
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "dashboard"
 SCREENSHOTS = Path(__file__).parents[1] / "output" / "screenshots"
 EVENTS = [{"date": "2025-01-19", "label": "TikTok goes dark in the US"}]
 
 
-def _load_known_store() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("known_store", FIXTURES / "known_store.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-known = _load_known_store()
+known = load_module(FIXTURES / "known_store.py", "known_store")
 
 
 @pytest.fixture
@@ -54,14 +44,8 @@ class LiveServer:
 @pytest.fixture
 def live_server(known_store: Store, config: Config) -> Iterator[LiveServer]:
     app = create_app(config, known_store)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_wsgi(app.server, join_seconds=10) as server:
         yield LiveServer(f"http://127.0.0.1:{server.server_port}", known_store, server)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
 
 
 @pytest.fixture

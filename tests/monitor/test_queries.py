@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from pathlib import Path
 
@@ -14,13 +13,9 @@ from monitor import queries
 from monitor.queries import Filters
 from monitor.rollups import refresh_rollups
 from monitor.store import Store
+from tests.support import load_module
 
-_spec = importlib.util.spec_from_file_location(
-    "known_store", Path(__file__).parents[1] / "fixtures" / "dashboard" / "known_store.py"
-)
-assert _spec and _spec.loader
-known = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(known)
+known = load_module(Path(__file__).parents[1] / "fixtures" / "dashboard" / "known_store.py", "known_store")
 
 PERIOD = Filters(start=known.PERIOD[0], end=known.PERIOD[1])
 

@@ -15,7 +15,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -25,7 +24,8 @@ from urllib.parse import parse_qs
 import pytest
 import yaml
 from werkzeug import Request, Response
-from werkzeug.serving import make_server
+
+from tests.support import serve_wsgi
 
 ROOT = Path(__file__).parents[2]
 SEED = int(os.environ.get("BM_KILL_SEED", "20250119"))
@@ -108,14 +108,8 @@ def replay(request: Request) -> Response:
 
 @pytest.fixture
 def api() -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, replay, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_wsgi(replay) as server:
         yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 def write_setup(tmp_path: Path, api: str) -> dict[str, str]:

@@ -3,7 +3,6 @@ an SMTP server on loopback (aiosmtpd) and a headless Chromium (Selenium)."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,7 +10,6 @@ from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ import pytest
 from monitor.config import Config
 from monitor.store import Store
 from tests.browser import chromium
+from tests.support import load_module
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports"
 # The report day of the known store is 2025-01-18 (UTC); a daily 07:00 UTC report made on
@@ -27,15 +26,7 @@ WINDOW_END = datetime(2025, 1, 19, 7, tzinfo=UTC)
 EVENTS = [{"date": "2025-01-18", "label": "TikTok goes dark in the US"}]
 
 
-def _load_known_store() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("report_known_store", FIXTURES / "known_store.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-known = _load_known_store()
+known = load_module(FIXTURES / "known_store.py", "report_known_store")
 
 
 @pytest.fixture

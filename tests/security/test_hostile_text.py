@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from dashboard.app import create_app
 from dashboard.pages import posts as posts_page
@@ -27,6 +25,7 @@ from monitor.queries import Filters
 from monitor.reports.produce import make_report
 from monitor.store import Store
 from tests.dashboard.conftest import browser  # noqa: F401 - the shared headless Chromium fixture
+from tests.support import serve_wsgi
 
 MODEL = "hostile-model@1"
 SCRIPT = '<script>window.__xss = 1; alert("xss-script")</script> tiktok ban script'
@@ -171,14 +170,8 @@ def test_the_html_report_escapes_post_text(report_files: list[Path]) -> None:
 @pytest.fixture
 def live_url(config: Config, hostile_store: Store) -> Iterator[str]:
     app = create_app(config, hostile_store, model=MODEL)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_wsgi(app.server, join_seconds=10) as server:
         yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(10)
 
 
 def assert_inert(driver: Any, where: str) -> None:

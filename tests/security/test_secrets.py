@@ -16,7 +16,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,12 +24,12 @@ from typing import Any
 import pytest
 import yaml
 from werkzeug import Request, Response
-from werkzeug.serving import make_server
 
 from monitor.config import load_config
 from monitor.reports.produce import make_report
 from monitor.service import run_service
 from monitor.store import Store
+from tests.support import serve_wsgi
 
 ROOT = Path(__file__).parents[2]
 
@@ -97,14 +96,8 @@ def hostile_api(request: Request) -> Response:
 
 @pytest.fixture
 def api() -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, hostile_api, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_wsgi(hostile_api) as server:
         yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 @pytest.fixture

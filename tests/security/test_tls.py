@@ -9,18 +9,17 @@ import logging
 import shutil
 import ssl
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from werkzeug import Request, Response
-from werkzeug.serving import make_server
 
 from collectors.hackernews import HackerNewsCollector, HackerNewsOptions
 from collectors.http import FetchError, HttpOptions
 from monitor.sources import load_collector_class, run_collector
 from monitor.store import Store
+from tests.support import serve_wsgi
 
 HITS = {
     "hits": [
@@ -71,14 +70,8 @@ def https_url(tmp_path: Path) -> Iterator[str]:
     )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server = make_server("127.0.0.1", 0, api, threaded=True, ssl_context=context)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_wsgi(api, ssl_context=context) as server:
         yield f"https://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
 
 
 def collector(url: str, **options: object) -> HackerNewsCollector:
