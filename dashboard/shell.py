@@ -312,6 +312,25 @@ def clicked_point(click: dict[str, Any] | None) -> tuple[str | None, int | None,
     return platform, bucket_ts, topic
 
 
+def register_drill_down(app: dash.Dash, graphs: tuple[str, ...], *, topic_alone: bool = False) -> None:
+    """Clicking a point on any of ``graphs`` opens the posts grid filtered to its platform,
+    day and topic; ``topic_alone``: a point with a topic but no platform is enough."""
+
+    @app.callback(
+        Output(NAV, "href", allow_duplicate=True),
+        *(Input(graph, "clickData") for graph in graphs),
+        State(FILTERS, "data"),
+        prevent_initial_call=True,
+    )
+    def open_posts(*values: Any) -> str:
+        *clicks, filters_data = values
+        index = graphs.index(ctx.triggered_id) if ctx.triggered_id in graphs else len(graphs) - 1
+        platform, bucket_ts, topic = clicked_point(clicks[index])
+        if platform is None and not (topic_alone and topic is not None):
+            raise PreventUpdate
+        return drill_down_href("/posts", filters_data, platform, bucket_ts, topic)
+
+
 def register(app: dash.Dash, context: DashboardContext) -> None:
     """The shell's callbacks: URL ⇄ filter controls, live status, filter choices."""
     controls = [

@@ -7,18 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, html
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, html
 
 from dashboard.shell import (
     DATA_VERSION,
     FILTERS,
-    NAV,
     DashboardContext,
     View,
-    clicked_point,
-    drill_down_href,
     graph_panel,
+    register_drill_down,
 )
 from monitor import figures, queries
 
@@ -65,20 +62,4 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
 
         return context.cached(("compare", *view.key), version, build)
 
-    @app.callback(
-        Output(NAV, "href", allow_duplicate=True),
-        Input(DISTRIBUTION_GRAPH, "clickData"),
-        Input(MENTIONS_GRAPH, "clickData"),
-        State(FILTERS, "data"),
-        prevent_initial_call=True,
-    )
-    def open_posts(
-        distribution_click: dict[str, Any] | None,
-        mentions_click: dict[str, Any] | None,
-        filters_data: dict[str, Any] | None,
-    ) -> str:
-        click = distribution_click if dash.ctx.triggered_id == DISTRIBUTION_GRAPH else mentions_click
-        platform, bucket_ts, topic = clicked_point(click)
-        if platform is None:
-            raise PreventUpdate
-        return drill_down_href("/posts", filters_data, platform, bucket_ts, topic)
+    register_drill_down(app, (DISTRIBUTION_GRAPH, MENTIONS_GRAPH))

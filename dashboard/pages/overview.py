@@ -8,18 +8,15 @@ from typing import Any
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, html
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, html
 
 from dashboard.shell import (
     DATA_VERSION,
     FILTERS,
-    NAV,
     DashboardContext,
     View,
-    clicked_point,
-    drill_down_href,
     graph_panel,
+    register_drill_down,
 )
 from monitor import figures, queries
 
@@ -107,20 +104,4 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
 
         return context.cached(("overview", *view.key), version, build)
 
-    @app.callback(
-        Output(NAV, "href", allow_duplicate=True),
-        Input(SENTIMENT_GRAPH, "clickData"),
-        Input(VOLUME_GRAPH, "clickData"),
-        State(FILTERS, "data"),
-        prevent_initial_call=True,
-    )
-    def open_posts(
-        sentiment_click: dict[str, Any] | None,
-        volume_click: dict[str, Any] | None,
-        filters_data: dict[str, Any] | None,
-    ) -> str:
-        click = sentiment_click if dash.ctx.triggered_id == SENTIMENT_GRAPH else volume_click
-        platform, bucket_ts, topic = clicked_point(click)
-        if platform is None:
-            raise PreventUpdate
-        return drill_down_href("/posts", filters_data, platform, bucket_ts, topic)
+    register_drill_down(app, (SENTIMENT_GRAPH, VOLUME_GRAPH))

@@ -9,17 +9,14 @@ from typing import Any
 import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html
-from dash.exceptions import PreventUpdate
 
 from dashboard.shell import (
     DATA_VERSION,
     FILTERS,
-    NAV,
     DashboardContext,
     View,
-    clicked_point,
-    drill_down_href,
     graph_panel,
+    register_drill_down,
 )
 from monitor import figures, queries
 
@@ -174,20 +171,4 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         )
         return spike_list(found, selected), shown
 
-    @app.callback(
-        Output(NAV, "href", allow_duplicate=True),
-        Input(VOLUME_GRAPH, "clickData"),
-        Input(SENTIMENT_GRAPH, "clickData"),
-        State(FILTERS, "data"),
-        prevent_initial_call=True,
-    )
-    def open_posts(
-        volume_click: dict[str, Any] | None,
-        sentiment_click: dict[str, Any] | None,
-        filters_data: dict[str, Any] | None,
-    ) -> str:
-        click = volume_click if ctx.triggered_id == VOLUME_GRAPH else sentiment_click
-        platform, bucket_ts, topic = clicked_point(click)
-        if platform is None:
-            raise PreventUpdate
-        return drill_down_href("/posts", filters_data, platform, bucket_ts, topic)
+    register_drill_down(app, (VOLUME_GRAPH, SENTIMENT_GRAPH))

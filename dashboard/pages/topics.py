@@ -6,18 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-from dash import Input, Output, State, html
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, html
 
 from dashboard.shell import (
     DATA_VERSION,
     FILTERS,
-    NAV,
     DashboardContext,
     View,
-    clicked_point,
-    drill_down_href,
     graph_panel,
+    register_drill_down,
 )
 from monitor import figures, queries
 
@@ -64,20 +61,4 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
 
         return context.cached(("topics", *view.key), version, build)
 
-    @app.callback(
-        Output(NAV, "href", allow_duplicate=True),
-        Input(SHARE_GRAPH, "clickData"),
-        Input(HEATMAP, "clickData"),
-        State(FILTERS, "data"),
-        prevent_initial_call=True,
-    )
-    def open_posts(
-        share_click: dict[str, Any] | None,
-        heatmap_click: dict[str, Any] | None,
-        filters_data: dict[str, Any] | None,
-    ) -> str:
-        click = share_click if dash.ctx.triggered_id == SHARE_GRAPH else heatmap_click
-        platform, bucket_ts, topic = clicked_point(click)
-        if platform is None and topic is None:
-            raise PreventUpdate
-        return drill_down_href("/posts", filters_data, platform, bucket_ts, topic)
+    register_drill_down(app, (SHARE_GRAPH, HEATMAP), topic_alone=True)
