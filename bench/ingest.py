@@ -3,7 +3,8 @@
 Generates a CSV of N realistic rows (RedNote-like export: title + content, 万 counts,
 mixed timestamps), then, each in its own process so peak memory is its own:
   - ours: ``FileCollector`` streaming into a fresh SQLite store (parsing, normalising,
-    upserting, cursors, rejects);
+    upserting, cursors, rejects; not the keyword search index, which is built after the
+    import, as ``monitor import`` does after its summary);
   - naive: ``pandas.read_csv`` + ``DataFrame.to_sql`` into a fresh SQLite file.
 Prints rows/s and peak RSS for both; the last line is machine-readable:
 ``ratio_vs_pandas=<float> peak_rss_mb=<int>`` (ours, ratio = our rows/s / pandas rows/s).

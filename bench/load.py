@@ -5,7 +5,8 @@ Loads ``--rows`` scored posts (default 1,000,000) into a SQLite store with
 127.0.0.1 in a subprocess, and starts a writer process that acts as a collector plus
 scorer: every second it writes a batch of new posts through ``run_collector`` (one
 ``Store.write_batch``, the run recorded, the rollup refreshed), scores them with
-``Store.save_scores`` and refreshes the rollup again, as ``monitor run`` does.
+``Store.save_scores`` and refreshes the rollup again, as ``monitor run`` does (on SQLite
+the writes keep the rollups current, so both refreshes find nothing to do).
 
 Meanwhile ``--analysts`` simulated analysts (default 20; asyncio + httpx, one request at a
 time each, seeded think time) use the dashboard for ``--seconds`` (default 60). Each keeps
@@ -389,9 +390,15 @@ class Results:
     samples: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     examples: dict[str, str] = field(default_factory=dict)
+    # (ms, name, seconds since the start when sent, the filters it ran with): the slowest
+    # requests, to tell one slow view from a stall that held every request.
+    slowest: list[tuple[float, str, float, str]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
 
-    def record(self, name: str, ms: float, error: str | None) -> None:
+    def record(self, name: str, ms: float, error: str | None, detail: str = "") -> None:
         self.samples[name].append(ms)
+        sent = time.monotonic() - self.started - ms / 1000
+        self.slowest = sorted([*self.slowest, (ms, name, sent, detail)], reverse=True)[:12]
         if error is not None:
             self.errors[name] += 1
             self.examples.setdefault(name, error)
@@ -471,7 +478,9 @@ class Analyst:
         except httpx.HTTPError as err:
             elapsed = (time.perf_counter() - started) * 1000
             error = f"{type(err).__name__}: {err}"
-        self.results.record(name, elapsed, error)
+        filters = {**self.values, **values}.get(f"{shell.FILTERS}.data") or {}
+        detail = ",".join(f"{key}={value}" for key, value in sorted(filters.items()) if value)
+        self.results.record(name, elapsed, error, detail)
         self.values.update(values)
         for component, props in (answer or {}).items():
             for prop, value in props.items():
@@ -747,6 +756,9 @@ def report(results: Results, elapsed: float) -> tuple[float, int, int]:
     print(f"{requests / elapsed:.1f} requests/s over {elapsed:.1f} s")
     for name, example in results.examples.items():
         print(f"first error of {name}: {example}")
+    print("slowest requests (ms, sent at s, callback, filters):")
+    for ms, name, sent, detail in results.slowest:
+        print(f"  {ms:8.0f} {sent:6.1f} {name} {detail[:150]}")
     return p95_max, errors, requests
 
 

@@ -15,14 +15,25 @@ import io
 import itertools
 import json
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from monitor.models import ParseError, Post, Reject, normalise_text, parse_count, parse_timestamp, stable_id
+from monitor.models import (
+    ParseError,
+    Post,
+    PostRows,
+    Reject,
+    normalise_text,
+    parse_count,
+    parse_timestamp,
+    stable_id,
+)
 from monitor.sources import Batch
 
 # Fields a column map may fill.
@@ -125,6 +136,8 @@ class FileOptions(BaseModel):
     date_format: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    # Rows per batch (one transaction). Left unset, a UTF-8 CSV's batches start at 5,000
+    # rows and double up to 80,000 (or 12 MB of the file).
     chunk_rows: int = Field(default=5000, ge=1, le=1_000_000)
     keep_raw: bool = True
 
@@ -236,9 +249,11 @@ class FileCollector:
 
     Options: ClassVar[type[BaseModel]] = FileOptions
 
-    def __init__(self, name: str, options: FileOptions) -> None:
+    def __init__(self, name: str, options: FileOptions, *, bulk: bool = True) -> None:
         self.name = name
         self.options = options
+        # Whether a UTF-8 CSV takes the bulk path (pyarrow); the per-row path gives the same.
+        self.bulk = bulk
 
     def file_identity(self) -> dict[str, Any]:
         stat = self.options.path.stat()
@@ -256,6 +271,11 @@ class FileCollector:
             if cursor.get("complete"):
                 return
             skip = int(cursor.get("rows", 0))
+        if self.bulk and detect_format(path, self.options.format) == "csv":
+            opened = CsvBlocks(path, self.options).open()
+            if opened is not None:
+                yield from self._collect_bulk(*opened, identity, skip)
+                return
         rows = read_rows(path, self.options)
         # The columns come from the first readable row; broken rows before it are kept.
         leading: list[Row] = []
@@ -300,6 +320,80 @@ class FileCollector:
         batch.cursor = {"file": identity, "rows": count, "complete": True}
         batch.progress = count
         yield batch
+
+    def _collect_bulk(
+        self, header: list[str], items: Iterator[CsvBlock | Row], identity: dict[str, Any], skip: int
+    ) -> Iterator[Batch]:
+        """``collect`` over a CSV read in blocks: the same batches, cursors and rejects as the
+        per-row path, the posts as ``PostRows``."""
+        location = str(self.options.path)
+        # As on the per-row path, a file none of whose first 1000 rows can be read is refused.
+        leading: list[CsvBlock | Row] = []
+        for item in items:
+            leading.append(item)
+            if not isinstance(item, Row) or item.record is not None or len(leading) >= 1000:
+                break
+        if leading and isinstance(leading[-1], Row) and leading[-1].record is None:
+            RowConverter(self.options, self.name, ())
+        collected_at = datetime.now(UTC)
+        converter: BulkConverter | None = None
+        batch = Batch(posts=PostRows())
+        count = 0
+        # Unless ``chunk_rows`` is set, batches start at its default and double: a large file
+        # is written in few large transactions (each one rewrites the index pages it
+        # touches), a small one as before.
+        limit = self.options.chunk_rows
+        growth = 1 if "chunk_rows" in self.options.model_fields_set else BULK_BATCH_GROWTH
+        size = 0.0  # bytes of the file in the batch
+        for item in itertools.chain(leading, items):
+            if converter is None:
+                converter = BulkConverter(RowConverter(self.options, self.name, header), header, collected_at)
+            if isinstance(item, Row):
+                if count < skip:
+                    count += 1
+                    continue
+                if item.record is None:
+                    result: tuple[Any, ...] | Reject = Reject(
+                        self.name, f"{location}:{item.line}", item.error or "unreadable row", item.raw
+                    )
+                else:
+                    result = converter.convert_record(item.record, item.line, location)
+                results: list[tuple[Any, ...] | Reject] = [result]
+            else:
+                rows = item.table.num_rows
+                if count + rows <= skip:
+                    count += rows
+                    continue
+                if count < skip:
+                    kept = rows - (skip - count)
+                    item = CsvBlock(
+                        item.table.slice(skip - count), item.lines[skip - count :], item.size * kept // rows
+                    )
+                    count = skip
+                results = converter.convert(item, location)
+            row_bytes = item.size / max(1, item.table.num_rows) if isinstance(item, CsvBlock) else 1024
+            start = 0
+            while start < len(results):
+                room = min(limit - len(batch.posts) - len(batch.rejects), len(results) - start)
+                for result in results[start : start + room]:
+                    if isinstance(result, Reject):
+                        batch.rejects.append(result)
+                    else:
+                        batch.posts.rows.append(result)  # type: ignore[union-attr]
+                start += room
+                count += room
+                size += room * row_bytes
+                if len(batch.posts) + len(batch.rejects) >= limit or size >= BULK_BATCH_BYTES:
+                    yield Batch(
+                        batch.posts,
+                        batch.rejects,
+                        {"file": identity, "rows": count, "complete": False},
+                        count,
+                    )
+                    batch = Batch(posts=PostRows())
+                    size = 0
+                    limit = min(limit * 2, self.options.chunk_rows * growth)
+        yield Batch(batch.posts, batch.rejects, {"file": identity, "rows": count, "complete": True}, count)
 
 
 def read_rows(path: Path, options: FileOptions) -> Iterator[Row]:
@@ -351,8 +445,34 @@ def _open_binary(path: Path) -> io.BufferedIOBase:
     with open(path, "rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        return _GzipFile(path, "rb")
     return open(path, "rb")
+
+
+class _GzipFile(gzip.GzipFile):
+    """A gzipped export whose damaged or cut-off stream is a ``FileImportError`` naming
+    the file, like any other unreadable file, not a gzip, zlib or EOF error."""
+
+    def _checked(self, method: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return method(*args)
+        except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+            raise FileImportError(f"{self.name}: the gzip data is damaged ({err})") from err
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._checked(super().read, size)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._checked(super().read1, size)
+
+    def readinto(self, buffer: Any) -> int:
+        return self._checked(super().readinto, buffer)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._checked(super().readline, size)
+
+    def peek(self, n: int) -> bytes:
+        return self._checked(super().peek, n)
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -373,8 +493,8 @@ def detect_encoding(sample: bytes) -> str:
         return "cp1252"
 
 
-def _read_csv(path: Path, options: FileOptions) -> Iterator[Row]:
-    csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
+def _csv_dialect(path: Path, options: FileOptions) -> tuple[str, str]:
+    """The encoding and the delimiter of a CSV file, from the options or its first bytes."""
     with _open_binary(path) as probe:
         sample = probe.read(1 << 16)
     encoding = options.encoding or detect_encoding(sample)
@@ -387,42 +507,60 @@ def _read_csv(path: Path, options: FileOptions) -> Iterator[Row]:
     delimiter = (options.delimiter or "").replace("\\t", "\t") or _sniff_delimiter(
         sample.decode(encoding, errors="replace"), path
     )
+    return encoding, delimiter
+
+
+def _read_csv(path: Path, options: FileOptions) -> Iterator[Row]:
+    csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
+    encoding, delimiter = _csv_dialect(path, options)
     # Bytes that do not decode become U+FFFD instead of stopping a long import.
     with io.TextIOWrapper(_open_binary(path), encoding=encoding, errors="replace", newline="") as text:
         reader = csv.reader(text, delimiter=delimiter)
+        header = _csv_header(reader, path)
+        if header is None:
+            return
+        yield from _csv_rows(reader, len(header), header, 0)
+
+
+def _csv_header(reader: Any, path: Path) -> list[str] | None:
+    try:
+        header = next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as err:
+        raise FileImportError(f"{path}: cannot read the CSV header: {err}") from err
+    header = [name.strip() for name in header]
+    if not any(header):
+        raise FileImportError(f"{path}: the first line is empty; expected a header row")
+    return header
+
+
+def _csv_rows(reader: Any, width: int, header: list[str], lines_before: int) -> Iterator[Row]:
+    """The rows of a CSV reader as ``Row``s; ``lines_before`` is the number of lines of the
+    file before the reader's first line."""
+    line = lines_before + reader.line_num
+    while True:
+        start = line + 1
         try:
-            header = next(reader)
+            cells = next(reader)
         except StopIteration:
             return
         except csv.Error as err:
-            raise FileImportError(f"{path}: cannot read the CSV header: {err}") from err
-        header = [name.strip() for name in header]
-        if not any(header):
-            raise FileImportError(f"{path}: the first line is empty; expected a header row")
-        width = len(header)
-        line = reader.line_num
-        while True:
-            start = line + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as err:
-                line = reader.line_num
-                yield Row(start, None, f"malformed CSV: {err}")
-                continue
-            line = reader.line_num
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            if len(cells) != width:
-                yield Row(
-                    start,
-                    None,
-                    f"expected {width} columns, found {len(cells)}",
-                    json.dumps(cells[:50], ensure_ascii=False)[:100_000],
-                )
-                continue
-            yield Row(start, dict(zip(header, cells, strict=True)))
+            line = lines_before + reader.line_num
+            yield Row(start, None, f"malformed CSV: {err}")
+            continue
+        line = lines_before + reader.line_num
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        if len(cells) != width:
+            yield Row(
+                start,
+                None,
+                f"expected {width} columns, found {len(cells)}",
+                json.dumps(cells[:50], ensure_ascii=False)[:100_000],
+            )
+            continue
+        yield Row(start, dict(zip(header, cells, strict=True)))
 
 
 def _sniff_delimiter(sample: str, path: Path) -> str:
@@ -627,3 +765,440 @@ def _raw(record: dict[str, Any]) -> str:
 
 def _clip(line: bytes) -> str:
     return line[:100_000].decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------- the bulk CSV path
+# A UTF-8 CSV is cut into blocks at row boundaries, each parsed by pyarrow and converted
+# column by column; a row the columns cannot take as they are (HTML, entities, invisible or
+# unusual characters, an odd count or date, no id, ...) goes through ``RowConverter`` as it
+# would on the per-row path, so both give the same rows, rejects and line numbers
+# (tests/collectors/test_files_bulk.py holds them to it). A block whose lines do not add
+# up (a blank line) is read by the csv module instead; so is the rest of the file once a
+# cut may be wrong (a stray quote can make one), a block does not parse, or no row ends
+# within ``CSV_BLOCK_LIMIT``.
+
+CSV_BLOCK_BYTES = 1 << 20
+CSV_BLOCK_LIMIT = 32 << 20
+# Batches of the bulk path grow up to this many times the default ``chunk_rows`` rows (when
+# it is not set), or this many bytes of the file.
+BULK_BATCH_GROWTH = 16
+BULK_BATCH_BYTES = 12 << 20
+
+# Characters a text may hold and still be normalised by collapsing its whitespace:
+# no "<" or "&" (HTML), no invisible or control characters, and only non-ASCII ranges
+# that NFC leaves as they are whatever follows them (CJK, kana, Hangul syllables, emoji, ...).
+_BULK_TEXT_UNSAFE = (
+    r"[^\t\n\x0b\x0c\r\x20-\x25\x27-\x3b\x3d-\x7e\x{a0}-\x{2ff}\x{2000}-\x{200a}\x{2010}-\x{2027}"
+    r"\x{202f}-\x{205f}\x{3000}-\x{3029}\x{3030}-\x{303f}\x{3041}-\x{3096}\x{30a0}-\x{30ff}"
+    r"\x{4e00}-\x{9fff}\x{ac00}-\x{d7a3}\x{fe00}-\x{fe0f}\x{ff01}-\x{ffef}\x{1f000}-\x{1faff}]"
+)
+# The whitespace among them (what ``str.split()`` splits on).
+_BULK_SPACES = r"[\t\n\x0b\x0c\r \x{a0}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]+"
+# Texts with whitespace other than single spaces between words.
+_BULK_SPACING = r"[\t\n\x0b\x0c\r\x{a0}\x{2000}-\x{200a}\x{202f}\x{205f}\x{3000}]|  |^ | $"
+# What ``str.strip()`` strips.
+_PY_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+# Characters ``json`` writes as \\uXXXX (the others it escapes have short forms, below).
+_JSON_UNSAFE = r"[\x00-\x07\x0b\x0e-\x1f]"
+_JSON_ESCAPED = r"[\x00-\x1f\"\\]"
+_JSON_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+_JSON_ESCAPES += (("\x08", "\\b"), ("\x0c", "\\f"))
+_EPOCH_DIGITS = r"^(?:[1-9][0-9]{9}|1[0-9]{12})$"
+_ISO_SECONDS = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+
+
+@dataclass
+class CsvBlock:
+    """Consecutive rows of a CSV file parsed by pyarrow (every column a string), with the
+    line each row starts on."""
+
+    table: Any  # pyarrow.Table
+    lines: list[int]
+    size: int  # bytes of the file it was parsed from
+
+
+class CsvBlocks:
+    """A UTF-8 CSV file as ``CsvBlock``s, with ``Row``s for what the csv module reads."""
+
+    def __init__(self, path: Path, options: FileOptions) -> None:
+        self.path = path
+        self.options = options
+
+    def open(self) -> tuple[list[str], Iterator[CsvBlock | Row]] | None:
+        """The header and the blocks, or None when the file is not one this path takes
+        (another encoding, one column, repeated column names)."""
+        encoding, delimiter = _csv_dialect(self.path, self.options)
+        if encoding != "utf-8-sig" or len(delimiter) != 1 or delimiter in '"\r\n':
+            return None
+        handle = _open_binary(self.path)
+        head = handle.read(CSV_BLOCK_BYTES)
+        if head.startswith(codecs.BOM_UTF8):
+            head = head[len(codecs.BOM_UTF8) :]
+        header_end = head.find(b"\n")
+        if header_end < 0 or b'"' in head[:header_end] or b"\r" in head[:header_end].rstrip(b"\r"):
+            handle.close()
+            return None
+        try:
+            header = _csv_header(
+                csv.reader([head[:header_end].decode("utf-8")], delimiter=delimiter), self.path
+            )
+        except UnicodeDecodeError:
+            header = None
+        if header is None or len(header) < 2 or len(set(header)) != len(header):
+            handle.close()
+            return None
+        return header, self._blocks(handle, head[header_end + 1 :], header, delimiter)
+
+    def _blocks(
+        self, handle: io.BufferedIOBase, pending: bytes, header: list[str], delimiter: str
+    ) -> Iterator[CsvBlock | Row]:
+        line = 2  # the line the next row starts on
+        with handle:
+            eof = False
+            while True:
+                if not eof and len(pending) < CSV_BLOCK_BYTES:
+                    more = handle.read(CSV_BLOCK_BYTES)
+                    eof = not more
+                    pending += more
+                if not pending:
+                    return
+                cut = len(pending) if eof else _row_boundary(pending)
+                if cut is None:
+                    if len(pending) <= CSV_BLOCK_LIMIT:
+                        more = handle.read(CSV_BLOCK_BYTES)
+                        eof = not more
+                        pending += more
+                        continue
+                    yield from self._csv_module(pending, handle, header, delimiter, line)
+                    return
+                chunk, pending = pending[:cut], pending[cut:]
+                block = _parse_block(chunk, header, delimiter, line)
+                if block is None:  # a block whose lines do not add up: the csv module reads it
+                    yield from self._csv_module(chunk, None, header, delimiter, line)
+                    line += chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+                elif block is _SUSPECT_CUT:
+                    yield from self._csv_module(chunk + pending, handle, header, delimiter, line)
+                    return
+                else:
+                    yield block
+                    line = block.lines[-1] + _block_tail_lines(block)
+
+    def _csv_module(
+        self,
+        start: bytes,
+        rest: io.BufferedIOBase | None,
+        header: list[str],
+        delimiter: str,
+        line: int,
+    ) -> Iterator[Row]:
+        csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
+        raw = io.BufferedReader(_Prepended(start, rest))  # type: ignore[arg-type]
+        with io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as text:
+            yield from _csv_rows(csv.reader(text, delimiter=delimiter), len(header), header, line - 1)
+
+
+class _Prepended(io.RawIOBase):
+    """Bytes in hand followed by the rest of a file, as one stream."""
+
+    def __init__(self, start: bytes, rest: io.BufferedIOBase | None) -> None:
+        self._start = memoryview(start)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._start:
+            size = min(len(buffer), len(self._start))
+            buffer[:size] = self._start[:size]
+            self._start = self._start[size:]
+            return size
+        if self._rest is None:
+            return 0
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+_SUSPECT_CUT: Any = object()
+
+
+def _row_boundary(data: bytes) -> int | None:
+    """The end of the last line of ``data`` that is outside quotes (an even number of quote
+    characters before it), or None when there is none."""
+    quotes = data.count(b'"')
+    end = len(data)
+    position = data.rfind(b"\n")
+    while position != -1:
+        quotes -= data.count(b'"', position, end)
+        if quotes % 2 == 0:
+            return position + 1
+        end = position
+        position = data.rfind(b"\n", 0, position)
+    return None
+
+
+def _block_tail_lines(block: CsvBlock) -> int:
+    """Lines the last row of a block spans."""
+    import pyarrow.compute as pc
+
+    last = block.table.slice(block.table.num_rows - 1)
+    return 1 + sum(pc.sum(pc.count_substring(column, "\n")).as_py() or 0 for column in last.columns)
+
+
+def _parse_block(chunk: bytes, header: list[str], delimiter: str, line: int) -> CsvBlock | None:
+    """``chunk`` (whole rows) parsed by pyarrow; None when its lines do not add up to its
+    rows as the csv module counts them (a blank line) but its end is sure to end a row;
+    ``_SUSPECT_CUT`` when that is not sure: pyarrow could not parse it (a ragged row, a
+    broken quote, which the quote count behind the cut does not see) or its last row runs
+    on (the cut fell inside a quoted field), or it holds what pyarrow and the csv module
+    count differently (a NUL, a lone carriage return)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    if b"\x00" in chunk or chunk.count(b"\r") != chunk.count(b"\r\n"):
+        return _SUSPECT_CUT
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(chunk),
+            read_options=pacsv.ReadOptions(column_names=header, block_size=max(1 << 20, len(chunk) + 1)),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        ).combine_chunks()
+    except pa.ArrowInvalid:  # a ragged row, a broken quote, bytes that are not UTF-8
+        return _SUSPECT_CUT
+    rows = table.num_rows
+    if not rows:
+        return None
+    if chunk.endswith(b"\n"):
+        last = table.slice(rows - 1)
+        if any(pc.any(pc.ends_with(column, "\n")).as_py() for column in last.columns):
+            return _SUSPECT_CUT
+    newlines = np.zeros(rows, dtype=np.int64)
+    empty = np.ones(rows, dtype=bool)
+    for column in table.columns:
+        newlines += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+        empty &= pc.equal(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False)
+    if empty.any():  # a blank line, which the csv module skips
+        return None
+    spans = newlines + 1
+    if int(spans.sum()) != chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1):
+        return None
+    starts = np.empty(rows, dtype=np.int64)
+    starts[0] = line
+    np.cumsum(spans[:-1], out=starts[1:])
+    starts[1:] += line
+    return CsvBlock(table, starts.tolist(), len(chunk))
+
+
+class BulkConverter:
+    """Turns a ``CsvBlock`` into store rows column by column; rows it cannot take as they
+    are go to ``RowConverter``, one by one."""
+
+    def __init__(self, rows: RowConverter, header: list[str], collected_at: datetime) -> None:
+        self.rows = rows
+        self.header = header
+        self.collected_at = collected_at
+        self.collected_ts = int(collected_at.timestamp())
+        options = rows.options
+        self.usable = (
+            all(column in header for columns in rows.plan.values() for column in columns)
+            and all(len(columns) == 1 for name, columns in rows.plan.items() if name not in ("text", "title"))
+            and (rows.platform_column is None or rows.platform_column in header)
+            and not options.date_format
+        )
+        self._raw_keys = [json.dumps(name, ensure_ascii=False) for name in header]
+
+    def convert(self, block: CsvBlock, location: str) -> list[tuple[Any, ...] | Reject]:
+        """Each row of the block as a store row or a reject, in order."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        table = block.table
+        count = table.num_rows
+        if not self.usable:
+            return [self._one(table, i, block.lines[i], location) for i in range(count)]
+        plan = self.rows.plan
+        slow = np.zeros(count, dtype=bool)
+
+        def flag(mask: Any) -> None:
+            nonlocal slow
+            slow |= mask.to_numpy(zero_copy_only=False)
+
+        arrays = {name: table.column(name).combine_chunks() for name in self.header}
+
+        def column(name: str) -> Any:
+            return arrays[name]
+
+        def trimmed(name: str) -> Any:
+            values = pc.utf8_trim(column(name), _PY_WHITESPACE)
+            return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
+
+        def normalised(columns: tuple[str, ...]) -> Any:
+            values = (
+                column(columns[0])
+                if len(columns) == 1
+                else pc.binary_join_element_wise(*(column(c) for c in columns), " ")
+            )
+            flag(pc.match_substring_regex(values, _BULK_TEXT_UNSAFE))
+            # Collapsing is slow, and most texts are single-spaced already: only the others.
+            spaced = pc.match_substring_regex(values, _BULK_SPACING)
+            if pc.any(spaced).as_py():
+                collapsed = pc.replace_substring_regex(pc.filter(values, spaced), _BULK_SPACES, " ")
+                values = pc.replace_with_mask(values, spaced, pc.utf8_trim(collapsed, " "))
+            return values
+
+        text = normalised(plan["text"])
+        lengths = pc.utf8_length(text)
+        flag(pc.or_(pc.equal(lengths, 0), pc.greater(lengths, TEXT_LIMIT)))
+        title = None
+        if "title" in plan:
+            title = normalised(plan["title"])
+            title = pc.if_else(pc.equal(title, ""), pa.scalar(None, pa.string()), title)
+
+        created = self._timestamps(column(plan["created_at"][0]), flag)
+        if self.rows.platform_column is not None:
+            platform = self._per_value(
+                column(self.rows.platform_column), _platform_or_none, pa.string(), flag
+            )
+        else:
+            platform = pa.array(np.full(count, self.rows.fixed_platform, dtype=object), pa.string())
+        native = trimmed(plan["id"][0]) if "id" in plan else pa.nulls(count, pa.string())
+        flag(native.is_null())
+        ident = pc.binary_join_element_wise(platform, native, ":")
+        optional = {
+            name: trimmed(plan[name][0]) if name in plan else pa.nulls(count, pa.string())
+            for name in ("author", "lang", "parent_id", "url")
+        }
+        url = optional["url"]
+        url = pc.if_else(pc.match_substring_regex(url, "^[hH][tT][tT][pP][sS]?://"), url, None)
+        counts = {
+            name: self._per_value(column(plan[name][0]), _count_or_flag, pa.int64(), flag)
+            if name in plan
+            else pa.nulls(count, pa.int64())
+            for name in COUNT_FIELDS
+        }
+        engagement = pc.add(
+            pc.add(pc.fill_null(counts["likes"], 0), pc.fill_null(counts["reposts"], 0)),
+            pc.fill_null(counts["replies"], 0),
+        )
+        raw = (
+            self._raw(list(arrays.values()), flag)
+            if self.rows.options.keep_raw
+            else pa.nulls(count, pa.string())
+        )
+
+        rows: list[Any] = list(
+            zip(
+                ident.to_pylist(),
+                platform.to_pylist(),
+                itertools.repeat(self.rows.source),
+                native.to_pylist(),
+                optional["author"].to_pylist(),
+                title.to_pylist() if title is not None else itertools.repeat(None),
+                text.to_pylist(),
+                optional["lang"].to_pylist(),
+                created.to_pylist(),
+                itertools.repeat(self.collected_ts),
+                url.to_pylist(),
+                counts["likes"].to_pylist(),
+                counts["reposts"].to_pylist(),
+                counts["replies"].to_pylist(),
+                counts["views"].to_pylist(),
+                optional["parent_id"].to_pylist(),
+                raw.to_pylist(),
+                engagement.to_pylist(),
+                strict=False,
+            )
+        )
+        for i in np.flatnonzero(slow).tolist():
+            rows[i] = self._one(table, i, block.lines[i], location)
+        return rows
+
+    def _one(self, table: Any, index: int, line: int, location: str) -> tuple[Any, ...] | Reject:
+        return self.convert_record(table.slice(index, 1).to_pylist()[0], line, location)
+
+    def convert_record(self, record: dict[str, Any], line: int, location: str) -> tuple[Any, ...] | Reject:
+        """One record through ``RowConverter``, as the per-row path converts it."""
+        try:
+            post = self.rows.convert(record, self.collected_at)
+        except (ParseError, ValueError, TypeError, OverflowError) as err:
+            reason = str(err) or type(err).__name__
+            return Reject(self.rows.source, f"{location}:{line}", reason, _raw(record))
+        return PostRows.row_of(post, self.collected_ts)
+
+    @staticmethod
+    def _timestamps(values: Any, flag: Callable[[Any], None]) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        epoch = pc.match_substring_regex(values, _EPOCH_DIGITS)
+        iso = pc.match_substring_regex(values, _ISO_SECONDS)
+        numbers = pc.cast(pc.if_else(epoch, values, "0"), pa.int64())
+        seconds = pc.if_else(pc.greater(numbers, 9_999_999_999), pc.divide(numbers, 1000), numbers)
+        spaced = pc.replace_substring(pc.if_else(iso, values, "2000-01-01 00:00:00"), "T", " ")
+        parsed = pc.strptime(spaced, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+        iso = pc.and_(iso, pc.is_valid(parsed))
+        # pyarrow rolls an impossible date (February 30) over into the next month: refuse it
+        late = pc.and_(iso, pc.greater(pc.utf8_slice_codeunits(spaced, 8, 10), "28"))
+        if pc.any(late).as_py():
+            written = pc.strftime(pc.filter(parsed, late), format="%Y-%m-%d %H:%M:%S")
+            exact = pc.equal(written, pc.filter(spaced, late))
+            iso = pc.replace_with_mask(iso, late, exact)
+        flag(pc.invert(pc.or_(epoch, iso)))
+        return pc.if_else(epoch, seconds, pc.cast(pc.fill_null(parsed, 0), pa.int64()))
+
+    @staticmethod
+    def _per_value(values: Any, parse: Callable[[str], Any], kind: Any, flag: Callable[[Any], None]) -> Any:
+        """``parse`` applied once per distinct value (exports repeat counts and platforms);
+        a value it refuses (``_REFUSED``) sends its rows to the per-row path."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        encoded = values.dictionary_encode()
+        parsed = [parse(value) for value in encoded.dictionary.to_pylist()]
+        refused = pa.array([value is _REFUSED for value in parsed], pa.bool_())
+        dictionary = pa.array([None if value is _REFUSED else value for value in parsed], kind)
+        flag(pc.take(refused, encoded.indices))
+        return pc.take(dictionary, encoded.indices)
+
+    def _raw(self, columns: list[Any], flag: Callable[[Any], None]) -> Any:
+        """Each row as ``json`` writes the record: ``{"name": "value", ...}``."""
+        import pyarrow.compute as pc
+
+        parts = []
+        for index, (key, values) in enumerate(zip(self._raw_keys, columns, strict=True)):
+            if pc.any(pc.match_substring_regex(values, _JSON_ESCAPED)).as_py():
+                flag(pc.match_substring_regex(values, _JSON_UNSAFE))
+                for plain, escaped in _JSON_ESCAPES:
+                    values = pc.replace_substring(values, plain, escaped)
+            parts.append(("{" if index == 0 else ", ") + key + ': "')
+            parts.append(values)
+            parts.append('"')
+        raw = pc.binary_join_element_wise(*parts, "")
+        raw = pc.binary_join_element_wise(raw, "}", "")
+        flag(pc.greater(pc.utf8_length(raw), 200_000))
+        return raw
+
+
+_REFUSED: Any = object()
+
+
+def _count_or_flag(value: str) -> Any:
+    try:
+        return parse_count(value)
+    except ParseError:
+        return _REFUSED
+
+
+def _platform_or_none(value: str) -> Any:
+    return _REFUSED if value == "" else normalise_platform(value)

@@ -21,6 +21,7 @@ from dashboard.cache import TotalsSnapshot, ViewCache, version_key
 from monitor import queries
 from monitor.config import Config
 from monitor.figures import platform_label
+from monitor.keyword_rollups import KeywordRollups
 from monitor.models import SENTIMENTS
 from monitor.queries import Filters, StoreTotals
 from monitor.store import Store
@@ -68,6 +69,8 @@ class DashboardContext:
     totals: TotalsSnapshot = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.store.keywords is None:  # keyword views from memory, kept current (see the module)
+            self.store.keywords = KeywordRollups(build_in_background=True)
         # The live refresh period is the staleness analysts already accept for counts.
         snapshot = TotalsSnapshot(
             lambda: queries.store_totals(self.store, self.model), max_age=self.refresh_ms / 1000

@@ -99,6 +99,19 @@ def _summary(label: str, result: WriteResult) -> str:
     return f"{label}: imported {result.new:,}, updated {result.updated:,}, rejected {result.rejected:,}"
 
 
+def _index_for_search(store: Store) -> None:
+    """Bring the keyword search index up to the posts just written. The writes leave it
+    behind (search stays exact meanwhile, by scanning what it has not reached), so it is a
+    step of its own; stopped midway, the next command goes on where it stopped."""
+    backlog = store.search_backlog()
+    if not backlog:
+        return
+    with _progress("search index") as progress:
+        task = progress.add_task("search index", total=backlog, summary="")
+        added = store.index_new_posts(on_progress=lambda count: progress.advance(task, count))
+    console.print(f"search index: added {added:,} posts", highlight=False)
+
+
 @app.command("import")
 def import_file(
     path: Annotated[
@@ -146,6 +159,7 @@ def import_file(
         console.print(_summary(str(path), result), highlight=False)
         if result.rejected:
             console.print(f"see the rejects with: monitor status (run {run_id})", highlight=False)
+        _index_for_search(store)
 
 
 def _parse_map(pairs: list[str]) -> dict[str, str]:
@@ -200,6 +214,7 @@ def collect(
                 failed.append(entry.name)
             else:
                 console.print(_summary(entry.name, outcome.result), highlight=False)
+        _index_for_search(store)
         if failed:
             raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")
 

@@ -10,10 +10,11 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, overload
 
 PLATFORMS = (
     "tiktok",
@@ -63,6 +64,102 @@ class Post:
     @property
     def id(self) -> str:
         return f"{self.platform}:{self.native_id}"
+
+
+# A post as the store keeps it: these values in this order, times as Unix seconds (UTC),
+# ``engagement`` the sum of likes, reposts and replies.
+POST_ROW_FIELDS = (
+    "id",
+    "platform",
+    "source",
+    "native_id",
+    "author",
+    "title",
+    "text",
+    "lang",
+    "created_at",
+    "collected_at",
+    "url",
+    "likes",
+    "reposts",
+    "replies",
+    "views",
+    "parent_id",
+    "raw",
+    "engagement",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class PostRows(Sequence[Post]):
+    """A batch of posts held as store rows (plain values in ``POST_ROW_FIELDS`` order), as
+    a bulk reader makes them without building a ``Post`` per row. It reads as a sequence
+    of Posts for code that wants them; the store writes the rows as they are."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Post: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Post]: ...
+
+    def __getitem__(self, index: int | slice) -> Post | list[Post]:
+        if isinstance(index, slice):
+            return [_post_of_row(row) for row in self.rows[index]]
+        return _post_of_row(self.rows[index])
+
+    def oldest_ts(self) -> int | None:
+        """The earliest ``created_at`` of the batch (None when it is empty)."""
+        return min(row[8] for row in self.rows) if self.rows else None
+
+    @staticmethod
+    def row_of(post: Post, collected_ts: int) -> tuple[Any, ...]:
+        """``post`` as a row; ``collected_ts`` stands in when it has no ``collected_at``."""
+        return (
+            post.id,
+            post.platform,
+            post.source,
+            post.native_id,
+            post.author,
+            post.title,
+            post.text,
+            post.lang,
+            int(post.created_at.timestamp()),
+            collected_ts if post.collected_at is None else int(post.collected_at.timestamp()),
+            post.url,
+            post.likes,
+            post.reposts,
+            post.replies,
+            post.views,
+            post.parent_id,
+            post.raw,
+            (post.likes or 0) + (post.reposts or 0) + (post.replies or 0),
+        )
+
+
+def _post_of_row(row: tuple[Any, ...]) -> Post:
+    return Post(
+        platform=row[1],
+        native_id=row[3],
+        text=row[6],
+        created_at=datetime.fromtimestamp(row[8], UTC),
+        source=row[2],
+        author=row[4],
+        title=row[5],
+        lang=row[7],
+        collected_at=datetime.fromtimestamp(row[9], UTC),
+        url=row[10],
+        likes=row[11],
+        reposts=row[12],
+        replies=row[13],
+        views=row[14],
+        parent_id=row[15],
+        raw=row[16],
+    )
 
 
 @dataclass(frozen=True)

@@ -199,8 +199,17 @@ class MonitorService:
             return None
         outcome = self.collect(source)
         if outcome.result.new and not self.stop.is_set():
+            self.index_new()
             self.score_new()
         return outcome
+
+    def index_new(self) -> int:
+        """Add what was collected to the keyword search index (built behind the writes;
+        search is exact meanwhile); it stops between chunks when the monitor stops."""
+        added = self.store.index_new_posts(should_stop=self.stop.is_set)
+        if added:
+            log.info("search index: added %s posts", added)
+        return added
 
     def collect(self, source: SourceConfig) -> SourceOutcome:
         """Collect one source if no other monitor on the same store is collecting it now
@@ -240,6 +249,7 @@ class MonitorService:
                 break
             outcomes.append(self.collect(source))
         if any(o.result.new for o in outcomes) and not self.stop.is_set():
+            self.index_new()
             self.score_new()
         return outcomes
 
@@ -266,8 +276,10 @@ class MonitorService:
                 name=f"collect {source.name}",
                 next_run_time=now,
             )
-        # Posts left unscored (a new model, a crash mid-scoring) are scored at once.
+        # Posts left unscored (a new model, a crash mid-scoring) are scored at once, and
+        # posts the search index has not reached (an import stopped before it) indexed.
         scheduler.add_job(self.score_new, id="score-backlog", name="score backlog", next_run_time=now)
+        scheduler.add_job(self.index_new, id="search-backlog", name="search backlog", next_run_time=now)
         if self.config.reports:
             from monitor.reports.runs import close_stale_report_runs
             from monitor.reports.scheduler import add_report_jobs

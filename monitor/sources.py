@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Protocol
 from pydantic import BaseModel, ValidationError
 
 from monitor.config import ConfigError, SourceConfig, format_validation_error
-from monitor.models import Post, Reject
+from monitor.models import Post, PostRows, Reject
 from monitor.rollups import refresh_rollups, rolled_up_models
 from monitor.store import Store, WriteResult, to_ts
 
@@ -43,7 +43,7 @@ BUILTIN_KINDS = {
 class Batch:
     """Posts and rejects to write together, and the cursor to save with them."""
 
-    posts: list[Post] = field(default_factory=list)
+    posts: list[Post] | PostRows = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
     cursor: Any = None
     # Rows read from the input so far (for progress bars); None when unknown.
@@ -125,10 +125,15 @@ def run_collector(
             )
             total += written
             if written.new and batch.posts:
-                first = min(to_ts(post.created_at) for post in batch.posts)
+                first = (
+                    batch.posts.oldest_ts()
+                    if isinstance(batch.posts, PostRows)
+                    else min(to_ts(post.created_at) for post in batch.posts)
+                )
                 oldest = first if oldest is None else min(oldest, first)
             if on_batch is not None:
                 on_batch(batch, written)
+            del batch  # written: let it go before the collector builds the next one
     except BaseException as err:
         store.finish_run(run_id, status="failed", result=total, error=f"{type(err).__name__}: {err}")
         raise

@@ -18,13 +18,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 
-from monitor.models import Post, Reject, Score
+from monitor.models import POST_ROW_FIELDS, Post, PostRows, Reject, Score
+
+if TYPE_CHECKING:
+    from monitor.keyword_rollups import KeywordRollups
 
 DEFAULT_URL = "sqlite:///data/monitor.db"
 
@@ -145,6 +148,8 @@ store_state = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("generation", sa.BigInteger, nullable=False),
+    # The last generation whose change the rollups could not follow (schema version 2).
+    sa.Column("unfollowed", sa.BigInteger),
     # The last posts.rowid in the SQLite search index (see _index_new_posts).
     sa.Column("search_rowid", sa.BigInteger, nullable=False, server_default="0"),
 )
@@ -161,29 +166,39 @@ store_changes = sa.Table(
 # Platforms whose mentions the rollup counts (the patterns live in monitor.rollups).
 MENTIONED_PLATFORMS = ("tiktok", "rednote", "x", "instagram", "lemon8", "youtube")
 
-# Pre-aggregated daily rows per model, day, platform, topic, language and sentiment,
-# refreshed by monitor.rollups; unscored posts roll up with topic and sentiment "".
-rollup_daily = sa.Table(
-    "rollup_daily",
-    metadata,
-    sa.Column("model", sa.String, primary_key=True),
-    sa.Column("day", sa.BigInteger, primary_key=True),
-    sa.Column("platform", sa.String, primary_key=True),
-    sa.Column("topic", sa.String, primary_key=True),
-    sa.Column("lang", sa.String, primary_key=True),
-    sa.Column("sentiment", sa.String, primary_key=True),
-    sa.Column("posts", sa.BigInteger, nullable=False),
-    sa.Column("sentiment_sum", sa.Float, nullable=False),
-    *(sa.Column(f"mention_{name}", sa.BigInteger, nullable=False) for name in MENTIONED_PLATFORMS),
-)
 
-# The store generation each model's rollup reflects.
+# Pre-aggregated rows per model, time bucket (a UTC day or hour), platform, topic, language
+# and sentiment, kept by monitor.rollups; unscored posts roll up with topic and sentiment "".
+def _rollup_table(name: str, bucket: str) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("model", sa.String, primary_key=True),
+        sa.Column(bucket, sa.BigInteger, primary_key=True),
+        sa.Column("platform", sa.String, primary_key=True),
+        sa.Column("topic", sa.String, primary_key=True),
+        sa.Column("lang", sa.String, primary_key=True),
+        sa.Column("sentiment", sa.String, primary_key=True),
+        sa.Column("posts", sa.BigInteger, nullable=False),
+        sa.Column("sentiment_sum", sa.Float, nullable=False),
+        *(sa.Column(f"mention_{name}", sa.BigInteger, nullable=False) for name in MENTIONED_PLATFORMS),
+    )
+
+
+rollup_daily = _rollup_table("rollup_daily", "day")
+# The same per hour, for ranges of a few days (schema version 2).
+rollup_hourly = _rollup_table("rollup_hourly", "hour")
+
+# The store generation each model's rollup reflects and, on SQLite, the last posts and
+# scores rowids it holds: rows above them are what a write adds to it (monitor.rollups).
 rollup_state = sa.Table(
     "rollup_state",
     metadata,
     sa.Column("model", sa.String, primary_key=True),
     sa.Column("generation", sa.BigInteger, nullable=False),
     sa.Column("refreshed_at", sa.BigInteger, nullable=False),
+    sa.Column("posts_rowid", sa.BigInteger),  # schema version 2
+    sa.Column("scores_rowid", sa.BigInteger),  # schema version 2
 )
 
 # Every report run: its window, files and deliveries (see monitor.reports.runs).
@@ -215,27 +230,43 @@ ENGAGEMENT_SUM = ("likes", "reposts", "replies")
 
 
 def _create_v1(conn: Connection) -> None:
-    metadata.create_all(conn)
+    metadata.create_all(
+        conn, tables=[table for table in metadata.sorted_tables if table is not rollup_hourly]
+    )
     conn.execute(store_state.insert().values(id=1, generation=0))
     _create_search_index(conn)
 
 
 # Keyword search: on SQLite an FTS5 trigram index over posts (substring matches in any
-# script, Chinese included, for keywords of three characters or more), fed once per
-# written batch (a trigger per row made imports four times slower); on PostgreSQL a
-# pg_trgm GIN index that ILIKE uses by itself.
-_SQLITE_SEARCH_DDL = (
-    "CREATE VIRTUAL TABLE IF NOT EXISTS posts_search USING fts5("
-    "text, title, content='posts', content_rowid='rowid', tokenize='trigram')",
-    "CREATE TRIGGER IF NOT EXISTS posts_search_delete AFTER DELETE ON posts BEGIN "
+# script, Chinese included, for keywords of three characters or more); on PostgreSQL a
+# pg_trgm GIN index that ILIKE uses by itself. The SQLite index is derived data, like the
+# scores: it is built behind the writes, up to ``store_state.search_rowid`` (see
+# ``Store.index_new_posts``), so an import does not tokenise as it writes. The triggers
+# keep the rows already indexed in step with edits and leave the others to the builder:
+# an FTS5 'delete' of a row that was never indexed would corrupt the index. Deleting the
+# newest indexed row lowers the mark, as SQLite may hand its rowid to the next insert.
+_SEARCH_INDEXED = "old.rowid <= (SELECT search_rowid FROM store_state WHERE id = 1)"
+_SQLITE_SEARCH_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS posts_search_delete AFTER DELETE ON posts "
+    f"WHEN {_SEARCH_INDEXED} BEGIN "
     "INSERT INTO posts_search(posts_search, rowid, text, title) "
-    "VALUES ('delete', old.rowid, old.text, old.title); END",
-    "CREATE TRIGGER IF NOT EXISTS posts_search_update AFTER UPDATE OF text, title ON posts BEGIN "
+    "VALUES ('delete', old.rowid, old.text, old.title); "
+    "UPDATE store_state SET search_rowid = min(search_rowid, coalesce((SELECT max(rowid) FROM posts), 0)) "
+    "WHERE id = 1; END",
+    "CREATE TRIGGER IF NOT EXISTS posts_search_update AFTER UPDATE OF text, title ON posts "
+    f"WHEN {_SEARCH_INDEXED} BEGIN "
     "INSERT INTO posts_search(posts_search, rowid, text, title) "
     "VALUES ('delete', old.rowid, old.text, old.title); "
     "INSERT INTO posts_search(rowid, text, title) VALUES (new.rowid, new.text, new.title); END",
 )
+_SQLITE_SEARCH_DDL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS posts_search USING fts5("
+    "text, title, content='posts', content_rowid='rowid', tokenize='trigram')",
+    *_SQLITE_SEARCH_TRIGGERS,
+)
 SEARCH_MIN_CHARS = 3
+# Posts added to the search index per transaction by ``Store.index_new_posts``.
+SEARCH_INDEX_CHUNK = 50_000
 
 
 def _create_search_index(conn: Connection) -> None:
@@ -256,8 +287,9 @@ def _create_search_index(conn: Connection) -> None:
 class SearchPrefilter(sa.sql.expression.ColumnElement[bool]):
     """A condition that narrows posts to those whose text or title may contain a keyword,
     using the store's search index; always combine it with the exact match. Compiles to
-    an FTS5 lookup on SQLite and to TRUE elsewhere (PostgreSQL's ILIKE uses its trigram
-    index directly)."""
+    an FTS5 lookup on SQLite (which lets through every post the index has not reached
+    yet, so the result stays exact however far it lags) and to TRUE elsewhere
+    (PostgreSQL's ILIKE uses its trigram index directly)."""
 
     inherit_cache = True
     type = sa.types.NullType()  # rendered as is: a Boolean would get "= 1" on SQLite
@@ -277,11 +309,43 @@ def _search_prefilter_sqlite(element: SearchPrefilter, compiler: Any, **kw: Any)
         return "1 = 1"  # trigrams need three characters: the exact match scans instead
     phrase = '"' + element.keyword.replace('"', '""') + '"'
     bound = compiler.process(sa.bindparam("search_phrase", phrase, unique=True), **kw)
-    return f"posts.rowid IN (SELECT rowid FROM posts_search WHERE posts_search MATCH {bound})"
+    # Posts above the mark are not indexed yet: they pass, and the exact match decides.
+    return (
+        f"posts.rowid IN (SELECT rowid FROM posts_search WHERE posts_search MATCH {bound} "
+        "UNION ALL SELECT rowid FROM posts WHERE rowid > (SELECT search_rowid FROM store_state WHERE id = 1))"
+    )
 
 
 # Ordered migration steps; step i brings the schema to version i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
+def _add_hourly_rollup_v2(conn: Connection) -> None:
+    """The hourly rollup and the rowid marks that let writes keep rollups current. The
+    rollups built so far have neither: they are dropped and rebuilt by the next refresh."""
+    rollup_hourly.create(conn, checkfirst=True)
+    for table, names in ((rollup_state, ("posts_rowid", "scores_rowid")), (store_state, ("unfollowed",))):
+        present = {column["name"] for column in sa.inspect(conn).get_columns(table.name)}
+        for name in names:
+            if name not in present:  # a store created at version 1 (today's v1 already has them)
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} BIGINT")
+    conn.execute(rollup_state.delete())
+    conn.execute(rollup_daily.delete())
+
+
+def _guard_search_triggers_v3(conn: Connection) -> None:
+    """The search triggers of version 1 touched the index for every row; now that the index
+    is built behind the writes they must leave alone the rows it has not reached."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("DROP TRIGGER IF EXISTS posts_search_delete")
+    conn.exec_driver_sql("DROP TRIGGER IF EXISTS posts_search_update")
+    for statement in _SQLITE_SEARCH_TRIGGERS:
+        conn.exec_driver_sql(statement)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _create_v1,
+    _add_hourly_rollup_v2,
+    _guard_search_triggers_v3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -354,6 +418,9 @@ class Store:
     def __init__(self, url: str = DEFAULT_URL, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = _make_engine(url)
+        # A long-running reader (the dashboard) sets a monitor.keyword_rollups.KeywordRollups
+        # here, and keyword aggregates come from it instead of reading the matching posts.
+        self.keywords: KeywordRollups | None = None
         if migrate:
             self.migrate()
 
@@ -444,14 +511,39 @@ class Store:
         if new:
             first = min(row["created_at"] for key, row in rows.items() if key not in existing)
             _advance_generation(conn, first)
-            _index_new_posts(conn)
         return WriteResult(new=new, updated=len(existing))
 
-    def index_new_posts(self) -> None:
-        """Bring the search index up to date after posts were written without
-        ``write_batch`` (bulk loads, ``copy_store``)."""
-        with self.engine.begin() as conn:
-            _index_new_posts(conn)
+    def search_backlog(self) -> int:
+        """Posts the SQLite search index has not reached yet (0 elsewhere): keyword search
+        still finds them, by scanning them."""
+        if self.engine.dialect.name != "sqlite":
+            return 0
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT count(*) FROM posts WHERE rowid > (SELECT search_rowid FROM store_state WHERE id = 1)"
+            ).scalar_one()
+
+    def index_new_posts(
+        self,
+        on_progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Bring the search index up to the newest post, a chunk per transaction (so writers
+        get their turn between chunks); returns how many posts were added. ``on_progress``
+        gets each chunk's count; ``should_stop`` is asked between chunks. The writes leave
+        this to a later step (``monitor import`` and ``collect`` after their summary,
+        ``monitor run`` after each collection)."""
+        total = 0
+        while should_stop is None or not should_stop():
+            with self.engine.begin() as conn:
+                write_lock(conn)
+                added = _index_new_posts(conn, SEARCH_INDEX_CHUNK)
+            if not added:
+                return total
+            total += added
+            if on_progress is not None:
+                on_progress(added)
+        return total
 
     def generation(self) -> int:
         """A number that grows whenever posts are added or scores change."""
@@ -576,6 +668,8 @@ class Store:
         if not rows:
             return 0
         with self.engine.begin() as conn:
+            write_lock(conn)
+            mark = _max_rowid(conn, scores)
             insert = _dialect_insert(conn.dialect.name)(scores)
             conn.execute(
                 insert.on_conflict_do_update(
@@ -584,7 +678,13 @@ class Store:
                 ),
                 rows,
             )
-            _advance_generation(conn, _oldest_post_ts(conn, [row["post_id"] for row in rows]))
+            # A replaced score moves its post between rollup rows a write cannot follow.
+            replaced = mark is None or _count_above(conn, scores, mark) < len(
+                {(r["post_id"], r["model"]) for r in rows}
+            )
+            _advance_generation(
+                conn, _oldest_post_ts(conn, [row["post_id"] for row in rows]), follow=not replaced
+            )
         return len(rows)
 
     def claim_posts(
@@ -736,7 +836,7 @@ class Store:
 
     def delete_scores(self, model: str) -> int:
         with self.engine.begin() as conn:
-            _advance_generation(conn, 0)
+            _advance_generation(conn, 0, follow=False)
             return conn.execute(scores.delete().where(scores.c.model == model)).rowcount
 
     # -------------------------------------------------------------- status
@@ -797,24 +897,35 @@ def _dialect_insert(dialect_name: str) -> Callable[..., Any]:
     return insert
 
 
-def _index_new_posts(conn: Connection) -> None:
-    """Add the posts written since the last call to the SQLite search index, in bulk.
-    Posts are only ever appended (an upsert never changes text), so a rowid mark suffices."""
+def _index_new_posts(conn: Connection, limit: int) -> int:
+    """Add up to ``limit`` posts above the search mark to the SQLite search index and move
+    the mark past them; returns how many were added. Posts are only ever appended (an
+    upsert never changes text), so a rowid mark suffices, and running it again after a
+    crash adds nothing twice: the rows and the mark are committed together."""
     if conn.dialect.name != "sqlite":
-        return
+        return 0
     mark = conn.execute(sa.select(store_state.c.search_rowid).where(store_state.c.id == 1)).scalar() or 0
-    newest = conn.exec_driver_sql("SELECT max(rowid) FROM posts").scalar() or 0
-    if newest > mark:
-        conn.exec_driver_sql(
-            "INSERT INTO posts_search(rowid, text, title) "
-            "SELECT rowid, text, title FROM posts WHERE rowid > ? AND rowid <= ?",
-            (mark, newest),
-        )
-        conn.execute(store_state.update().where(store_state.c.id == 1).values(search_rowid=newest))
+    upto = conn.exec_driver_sql(
+        "SELECT max(rowid) FROM (SELECT rowid FROM posts WHERE rowid > ? ORDER BY rowid LIMIT ?)",
+        (mark, limit),
+    ).scalar()
+    if upto is None:
+        return 0
+    added = conn.exec_driver_sql(
+        "INSERT INTO posts_search(rowid, text, title) "
+        "SELECT rowid, text, title FROM posts WHERE rowid > ? AND rowid <= ?",
+        (mark, upto),
+    ).rowcount
+    conn.execute(store_state.update().where(store_state.c.id == 1).values(search_rowid=upto))
+    return added
 
 
-def _advance_generation(conn: Connection, first_ts: int) -> None:
-    """Move the store's generation forward and log the earliest post time the change touched."""
+def _advance_generation(conn: Connection, first_ts: int, *, follow: bool = True) -> None:
+    """Move the store's generation forward and log the earliest post time the change
+    touched; with ``follow`` (the change only added posts or scores), the current rollups
+    take the change in (``monitor.rollups.follow_write``), in the same transaction."""
+    from monitor.rollups import follow_write  # rollups builds on this module's tables
+
     generation = conn.execute(
         store_state.update()
         .where(store_state.c.id == 1)
@@ -822,6 +933,38 @@ def _advance_generation(conn: Connection, first_ts: int) -> None:
         .returning(store_state.c.generation)
     ).scalar_one()
     conn.execute(store_changes.insert().values(generation=generation, first_ts=int(first_ts)))
+    if follow:
+        follow_write(conn, generation)
+    else:
+        conn.execute(store_state.update().where(store_state.c.id == 1).values(unfollowed=generation))
+
+
+def read_snapshot(conn: Connection) -> bool:
+    """On SQLite, start a read transaction now, so every query until it ends sees the same
+    data (the driver otherwise runs each SELECT on its own). Returns whether it started one
+    (then end it with ``rollback``); inside a transaction already, that one is the snapshot."""
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN")
+        return True
+    return False
+
+
+def write_lock(conn: Connection) -> None:
+    """On SQLite, take the database's write lock now (``BEGIN IMMEDIATE``), so what the
+    transaction reads before it writes cannot change under it."""
+    if conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _max_rowid(conn: Connection, table: sa.Table) -> int | None:
+    """The largest rowid of ``table`` on SQLite (0 when empty); None elsewhere."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return conn.exec_driver_sql(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").scalar_one()
+
+
+def _count_above(conn: Connection, table: sa.Table, rowid: int) -> int:
+    return conn.exec_driver_sql(f"SELECT count(*) FROM {table.name} WHERE rowid > ?", (rowid,)).scalar_one()
 
 
 def _oldest_post_ts(conn: Connection, ids: list[str]) -> int:
@@ -873,6 +1016,7 @@ def _post_upsert(dialect_name: str) -> Any:
 
 
 POST_COLUMNS = tuple(column.name for column in posts.columns)
+assert POST_COLUMNS == POST_ROW_FIELDS, "PostRows must hold the posts table's columns in order"
 # Page cache of the connection that writes a batch (SQLite's default is 2 MB): the posts
 # indexes and the search index of a large import stay in memory instead of re-reading pages.
 SQLITE_WRITE_CACHE_KIB = 64 * 1024
@@ -897,11 +1041,15 @@ def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult
     first so no other writer's rows can fall in between."""
     sql, positions = _compiled_upsert(conn.dialect)
     rows: dict[str, tuple[Any, ...]] = {}
-    collected = now_ts()
-    collected_at: dict[datetime, int] = {}  # a collector stamps a whole batch with one time
-    for post in batch:  # the last copy of a post in a batch wins, as it would across batches
-        row = _post_values(post, collected, collected_at)
-        rows[row[0]] = row
+    # The last copy of a post in a batch wins, as it would across batches.
+    if isinstance(batch, PostRows):  # rows already: a bulk reader's batch
+        rows = {row[0]: row for row in batch.rows}
+    else:
+        collected = now_ts()
+        collected_at: dict[datetime, int] = {}  # a collector stamps a whole batch with one time
+        for post in batch:
+            row = _post_values(post, collected, collected_at)
+            rows[row[0]] = row
     values: Any = rows.values()
     if positions != tuple(range(len(POST_COLUMNS))):
         values = [tuple(row[i] for i in positions) for row in values]
@@ -916,7 +1064,6 @@ def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult
     ).one()
     if new:
         _advance_generation(conn, first)
-        _index_new_posts(conn)
     return WriteResult(new=new, updated=len(rows) - new)
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from monitor.store import SCHEMA_VERSION
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests/fixtures/files"
 
@@ -191,6 +193,7 @@ def test_db_copy_and_upgrade(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "posts" in result.stdout
     upgrade = monitor(tmp_path, "db", "upgrade")
-    assert upgrade.returncode == 0 and "schema version 1 -> 1" in upgrade.stdout
+    assert upgrade.returncode == 0
+    assert f"schema version {SCHEMA_VERSION} -> {SCHEMA_VERSION}" in upgrade.stdout
     empty = monitor(tmp_path, "db", "copy", f"sqlite:///{tmp_path / 'nothing.db'}", target)
     assert empty.returncode == 1 and "no ban-monitor store" in empty.stderr

@@ -79,4 +79,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         if version is None:
             raise PreventUpdate
         names = [source.name for source in context.config.sources]
-        return sources_table(queries.source_status(context.store, names))
+        # Once per data version (the live refresh period), however many analysts tick.
+        return context.cached(
+            ("sources", *names), version, lambda: sources_table(queries.source_status(context.store, names))
+        )

@@ -273,3 +273,19 @@ def test_the_name_decides_json_and_sniffing_finds_a_renamed_workbook(store: Stor
     fake.write_bytes(b"PK\x03\x04 not a zip at all")
     with pytest.raises(FileImportError, match="not a readable Excel workbook"):
         import_file(store, fake, "tiktok")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("bad-method.jsonl", b"\x1f\x8b\x00\x00 not deflate data"),
+        ("cut.jsonl", gzip.compress(b'{"text": "a post", "t": "2025-01-19"}\n' * 400)[:60]),
+        ("cut.csv", gzip.compress(b"text,t\na post,2025-01-19\n" * 400)[:60]),
+    ],
+)
+def test_a_damaged_gzip_export_is_a_clear_error(tmp_path: Path, name: str, data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    options = FileOptions(path=path, platform="x", map={"text": "text", "created_at": "t"})
+    with pytest.raises(FileImportError, match=name):
+        list(FileCollector("t", options).collect(None))

@@ -187,7 +187,7 @@ def test_two_processes_can_create_the_same_store_at_once(tmp_path) -> None:
     ]
     outputs = [child.communicate(timeout=60)[0].strip() for child in children]
     assert outputs == ["ok"] * 4
-    assert Store(url).version() == 1
+    assert Store(url).version() == SCHEMA_VERSION
 
 
 def test_keyword_search_finds_substrings_in_any_script(store: Store) -> None:
@@ -224,3 +224,107 @@ def test_a_copied_store_can_be_searched(tmp_path) -> None:
     copy_store(source, target)
     page = queries.posts_page(target, queries.Filters(keyword="美国朋友"), None)
     assert list(page["id"]) == ["x:1"]
+
+
+def test_a_version_1_store_gets_the_hourly_rollup_and_rebuilds_its_rollups(tmp_path) -> None:
+    from monitor.rollups import refresh_rollups, rollup_coverage
+
+    url = f"sqlite:///{tmp_path / 'v1.db'}"
+    store = Store(url)
+    store.write_batch([make_post(str(i)) for i in range(5)])
+    refresh_rollups(store, "m@1")
+    with store.begin() as conn:  # what version 1 had: no hourly table, no rowid marks
+        conn.exec_driver_sql("DROP TABLE rollup_hourly")
+        conn.exec_driver_sql("ALTER TABLE rollup_state DROP COLUMN posts_rowid")
+        conn.exec_driver_sql("ALTER TABLE rollup_state DROP COLUMN scores_rowid")
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 1")
+    upgraded = Store(url)
+    assert upgraded.version() == SCHEMA_VERSION
+    with upgraded.engine.connect() as conn:
+        assert rollup_coverage(conn, "m@1") is False  # its rollup predates the hourly rows
+    refresh_rollups(upgraded, "m@1")
+    upgraded.write_batch([make_post("new")])
+    with upgraded.engine.connect() as conn:
+        assert rollup_coverage(conn, "m@1") is True
+        assert conn.exec_driver_sql("SELECT sum(posts) FROM rollup_hourly").scalar() == 6
+
+
+def _search(store: Store, keyword: str) -> list[str]:
+    from monitor import queries
+
+    return sorted(queries.posts_page(store, queries.Filters(keyword=keyword), None)["id"])
+
+
+def test_keyword_search_is_exact_before_and_after_the_index_catches_up(store: Store) -> None:
+    store.write_batch([make_post("1", text="欢迎美国朋友"), make_post("2", text="TikTok refugees")])
+    store.index_new_posts()
+    store.write_batch([make_post("3", text="more tiktok REFUGEES"), make_post("4", text="美国朋友 again")])
+    lagging = store.engine.dialect.name == "sqlite"
+    assert store.search_backlog() == (2 if lagging else 0)
+    before = {keyword: _search(store, keyword) for keyword in ("美国朋友", "refugees", "nothing")}
+    assert before == {"美国朋友": ["x:1", "x:4"], "refugees": ["x:2", "x:3"], "nothing": []}
+    assert store.index_new_posts() == (2 if lagging else 0)
+    assert store.search_backlog() == 0
+    assert {keyword: _search(store, keyword) for keyword in before} == before
+    assert store.index_new_posts() == 0
+
+
+def test_the_search_index_is_built_a_chunk_at_a_time_and_can_stop(tmp_path, monkeypatch) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    store.write_batch([make_post(str(i), text=f"words {i}") for i in range(7)])
+    monkeypatch.setattr("monitor.store.SEARCH_INDEX_CHUNK", 3)
+    chunks: list[int] = []
+    assert store.index_new_posts(on_progress=chunks.append, should_stop=lambda: len(chunks) == 2) == 6
+    assert store.search_backlog() == 1
+    assert store.index_new_posts(on_progress=chunks.append) == 1
+    assert chunks == [3, 3, 1]
+    assert _search(store, "words 6") == ["x:6"]
+
+
+def test_editing_and_deleting_posts_keeps_the_search_index_sound(tmp_path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    store.write_batch([make_post(str(i), text=f"indexed {i}") for i in range(3)])
+    store.index_new_posts()
+    store.write_batch([make_post(str(i), text=f"pending {i}") for i in range(3, 6)])
+    with store.begin() as conn:  # an FTS5 'delete' of a row never indexed would corrupt it
+        conn.exec_driver_sql("UPDATE posts SET text = 'renamed zebra' WHERE id IN ('x:1', 'x:4')")
+        conn.exec_driver_sql("DELETE FROM posts WHERE id IN ('x:0', 'x:3')")
+    assert _search(store, "zebra") == ["x:1", "x:4"]
+    assert _search(store, "indexed") == ["x:2"]
+    store.index_new_posts()
+    assert _search(store, "zebra") == ["x:1", "x:4"]
+    assert _search(store, "pending") == ["x:5"]
+    with store.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO posts_search(posts_search) VALUES ('integrity-check')")
+
+
+def test_a_post_taking_the_rowid_of_a_deleted_indexed_post_is_found(tmp_path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    store.write_batch([make_post("1", text="first words"), make_post("2", text="second words")])
+    store.index_new_posts()
+    with store.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM posts WHERE id = 'x:2'")
+    store.write_batch([make_post("3", text="third words")])  # SQLite gives it x:2's rowid
+    assert _search(store, "third") == ["x:3"]
+    store.index_new_posts()
+    assert _search(store, "third") == ["x:3"]
+    assert _search(store, "second") == []
+
+
+def test_a_version_2_store_gets_search_triggers_that_skip_unindexed_posts(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'v2.db'}"
+    store = Store(url)
+    with store.begin() as conn:  # what version 2 had: triggers that touch the index for every row
+        conn.exec_driver_sql("DROP TRIGGER posts_search_delete")
+        conn.exec_driver_sql(
+            "CREATE TRIGGER posts_search_delete AFTER DELETE ON posts BEGIN "
+            "INSERT INTO posts_search(posts_search, rowid, text, title) "
+            "VALUES ('delete', old.rowid, old.text, old.title); END"
+        )
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 2")
+    upgraded = Store(url)
+    assert upgraded.version() == SCHEMA_VERSION
+    upgraded.write_batch([make_post("1", text="never indexed")])
+    with upgraded.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM posts WHERE id = 'x:1'")
+        conn.exec_driver_sql("INSERT INTO posts_search(posts_search) VALUES ('integrity-check')")

@@ -1,0 +1,205 @@
+"""Rollups that writes keep current: after any mix of new posts and new scores the daily
+and hourly rollups hold exactly what a rebuild from the posts would."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from monitor.models import Post, Score
+from monitor.rollups import refresh_rollups, rollup_coverage
+from monitor.store import Store, rollup_daily, rollup_hourly, rollup_state
+
+MODEL = "m@1"
+OTHER = "other@1"
+START = datetime(2025, 1, 10, tzinfo=UTC)
+TEXTS = [
+    "moving to RedNote tonight",
+    "小红书 is fun, 欢迎 tiktok refugees",
+    "posting this on X. before the ban",
+    "YouTube shorts will win",
+    "lemon8 or instagram reels?",
+    "plain post",
+]
+
+
+def rollup_rows(store: Store) -> dict[str, pd.DataFrame]:
+    frames = {}
+    with store.engine.connect() as conn:
+        for table in (rollup_daily, rollup_hourly):
+            frame = pd.DataFrame(conn.execute(sa.select(table)).mappings().all())
+            keys = [column.name for column in table.primary_key.columns]
+            frames[table.name] = frame.sort_values(keys).reset_index(drop=True)
+    return frames
+
+
+def random_post(rng: random.Random, number: int) -> Post:
+    return Post(
+        platform=rng.choice(["x", "rednote", "tiktok"]),
+        native_id=str(number),
+        text=rng.choice(TEXTS),
+        title=rng.choice([None, "TikTok", "title"]),
+        lang=rng.choice([None, "en", "zh"]),
+        created_at=START + timedelta(minutes=rng.randrange(5 * 24 * 60)),
+        likes=rng.randrange(100),
+    )
+
+
+def random_score(rng: random.Random, post_id: str, model: str) -> Score:
+    value = rng.uniform(-1, 1)
+    sentiment = "positive" if value > 0.3 else "negative" if value < -0.3 else "neutral"
+    probs = {"negative": 0.2, "neutral": 0.6, "positive": 0.2}
+    topic = rng.choice(["ban", "migration", "other"])
+    return Score(post_id, model, sentiment, value, probs, topic, 0.5, lang=rng.choice([None, "en"]))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_writes_keep_rollups_equal_to_a_rebuild(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    written: list[Post] = [random_post(rng, n) for n in range(30)]
+    store.write_batch(written)
+    store.save_scores(random_score(rng, post.id, MODEL) for post in written[:10])
+    refresh_rollups(store, MODEL)
+    refresh_rollups(store, OTHER)  # a rollup of a model nobody scores with: all unscored
+    scored = {post.id for post in written[:10]}
+    number = 30
+    for _ in range(25):
+        action = rng.choice(["posts", "posts", "scores", "early-scores", "again"])
+        if action == "posts":  # new posts, one of them twice in the batch
+            batch = [random_post(rng, number + i) for i in range(rng.randrange(1, 12))]
+            number += len(batch)
+            written += batch
+            store.write_batch([*batch, batch[0]])
+        elif action == "scores":  # scores for posts written earlier
+            todo = [post.id for post in written if post.id not in scored]
+            chosen = rng.sample(todo, min(len(todo), rng.randrange(1, 8)))
+            store.save_scores(random_score(rng, post_id, MODEL) for post_id in chosen)
+            scored.update(chosen)
+        elif action == "early-scores":  # a score saved before its post arrives
+            post = random_post(rng, number)
+            number += 1
+            store.save_scores([random_score(rng, post.id, MODEL)])
+            store.write_batch([post])
+            written.append(post)
+            scored.add(post.id)
+        else:  # the same posts collected again: only engagement moves
+            store.write_batch(rng.sample(written, 5))
+        with store.engine.connect() as conn:
+            assert rollup_coverage(conn, MODEL) is True, action
+            assert rollup_coverage(conn, OTHER) is True, action
+    followed = rollup_rows(store)
+    with store.begin() as conn:
+        conn.execute(sa.delete(rollup_state))
+    refresh_rollups(store, MODEL)
+    refresh_rollups(store, OTHER)
+    rebuilt = rollup_rows(store)
+    for name in followed:
+        pd.testing.assert_frame_equal(followed[name], rebuilt[name], check_dtype=False, check_exact=False)
+    assert followed["rollup_daily"]["posts"].sum() == 2 * len(written)
+
+
+def test_a_replaced_score_leaves_the_rollup_behind_until_the_next_refresh(tmp_path: Path) -> None:
+    rng = random.Random(5)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    posts = [random_post(rng, n) for n in range(10)]
+    store.write_batch(posts)
+    store.save_scores(random_score(rng, post.id, MODEL) for post in posts)
+    refresh_rollups(store, MODEL)
+    store.save_scores([random_score(rng, posts[0].id, MODEL)])
+    with store.engine.connect() as conn:
+        assert rollup_coverage(conn, MODEL) == int(posts[0].created_at.timestamp()) // 86_400 * 86_400
+    assert refresh_rollups(store, MODEL) > 0
+    with store.engine.connect() as conn:
+        assert rollup_coverage(conn, MODEL) is True
+    assert refresh_rollups(store, MODEL) == 0  # current: nothing to rebuild
+
+
+def keyword_views(store: Store, keyword: str) -> list[pd.DataFrame]:
+    from monitor import queries
+    from monitor.queries import Filters
+
+    base = Filters(start=START.date(), end=(START + timedelta(days=6)).date(), keyword=keyword)
+    narrowed = base.replace(platforms=("x", "rednote"), sentiments=("positive", "negative"))
+    frames = [
+        queries.aggregate(store, base, MODEL, by=("platform", "sentiment")),
+        queries.aggregate(store, base, MODEL, by=("topic",), bucket="day", mentions=True),
+        queries.aggregate(store, narrowed, MODEL, by=("lang",)),
+        queries.aggregate(store, base.replace(start=(START + timedelta(days=2)).date()), MODEL, by=()),
+        queries.aggregate(store, base.replace(end=(START + timedelta(days=1)).date()), MODEL, bucket="hour"),
+    ]
+    frames = [frame.sort_values(list(frame.columns[:2])).reset_index(drop=True) for frame in frames]
+    # The grid walks the sort order, sorts the matches or finds none, by what the keyword's
+    # rows tell: whichever way, the same page as without them.
+    pages = [
+        queries.posts_page(store, filters, MODEL, sort_by=by, limit=limit)
+        for filters in (base, narrowed, base.replace(platforms=("nowhere",)))
+        for by in ("created_at", "engagement", "platform")
+        for limit in (1, 5)
+    ]
+    return frames + pages
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_keyword_rollups_answer_as_the_posts_do_while_writes_go_on(tmp_path: Path, seed: int) -> None:
+    from monitor.keyword_rollups import KeywordRollups
+
+    rng = random.Random(seed)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    plain = Store(store.url)  # the same database read without keyword rollups
+    store.keywords = KeywordRollups()
+    written = [random_post(rng, n) for n in range(40)]
+    store.write_batch(written)
+    number, scored, rescores = len(written), set(), 0
+    for _ in range(12):
+        action = rng.choice(["posts", "scores", "scores", "rescore"])
+        if action == "posts":
+            batch = [random_post(rng, number + i) for i in range(rng.randrange(1, 10))]
+            number += len(batch)
+            written += batch
+            store.write_batch(batch)
+        elif action == "scores" or not scored:  # new scores: followed
+            chosen = rng.sample([post.id for post in written if post.id not in scored], 6)
+            store.save_scores(random_score(rng, post_id, MODEL) for post_id in chosen)
+            scored.update(chosen)
+        else:  # replaced scores: a change the rows cannot follow, so they are rebuilt
+            store.save_scores(random_score(rng, post_id, MODEL) for post_id in rng.sample(sorted(scored), 3))
+            rescores += 1
+        for keyword in ("rednote", "TikTok", "小红书", "on x."):
+            views = zip(keyword_views(store, keyword), keyword_views(plain, keyword), strict=True)
+            for ours, expected in views:
+                pd.testing.assert_frame_equal(ours, expected, check_dtype=False, check_exact=False)
+    # Followed, not rebuilt: one build per keyword, and again after each replaced-score step.
+    assert store.keywords.builds == 4 * (1 + rescores)
+
+
+def test_a_keyword_read_in_the_background_answers_from_the_posts_meanwhile(tmp_path: Path) -> None:
+    import time
+
+    from monitor.keyword_rollups import KeywordRollups
+
+    rng = random.Random(6)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    plain = Store(store.url)
+    posts = [random_post(rng, n) for n in range(60)]
+    store.write_batch(posts)
+    store.save_scores(random_score(rng, post.id, MODEL) for post in posts[:30])
+    store.keywords = KeywordRollups(build_in_background=True)
+    expected = keyword_views(plain, "rednote")
+    with store.engine.connect() as conn:
+        assert store.keywords.rows(conn, "rednote", MODEL) is None  # being read: not waited for
+    for ours, theirs in zip(keyword_views(store, "rednote"), expected, strict=True):
+        pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_exact=False)
+    deadline = time.monotonic() + 30
+    with store.engine.connect() as conn:
+        while store.keywords.rows(conn, "rednote", MODEL) is None:
+            assert time.monotonic() < deadline, "the background read never finished"
+            time.sleep(0.05)
+    assert store.keywords.builds == 1
+    for ours, theirs in zip(keyword_views(store, "rednote"), expected, strict=True):
+        pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_exact=False)
