@@ -23,7 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from monitor.keyword_rollups import keyword_match
+from monitor.keyword_rollups import ALL, keyword_match
 from monitor.models import SENTIMENTS
 from monitor.rollups import DAY, MENTIONS, mention_condition, rollup_coverage, rollup_daily, rollup_hourly
 from monitor.store import SearchPrefilter, Store, posts, rejects, runs, scores
@@ -369,9 +369,12 @@ def aggregate(
         model = model if model is not None else _top_model(conn)
         coverage = _rollup_coverage(conn, filters, model, bucket, max_lag)
         rows = None
-        # Hours come from a range of 3 days or less: its posts are read (about 0.1 s).
-        if filters.keyword and keywords is not None and model is not None and bucket != "hour":
-            rows = keywords.rows(conn, filters.keyword, model)
+        # Hours come from a range of 3 days or less: its posts or hourly rollup are read.
+        if keywords is not None and model is not None and bucket != "hour":
+            if filters.keyword:
+                rows = keywords.rows(conn, filters.keyword, model)
+            elif coverage is True:
+                rows = keywords.rows(conn, ALL, model)
         if rows is not None:
             frame = _keyword_aggregate(rows, filters, by, bucket, mentions)
         elif coverage is True:

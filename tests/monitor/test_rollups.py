@@ -189,7 +189,7 @@ def test_a_keyword_read_in_the_background_answers_from_the_posts_meanwhile(tmp_p
     posts = [random_post(rng, n) for n in range(60)]
     store.write_batch(posts)
     store.save_scores(random_score(rng, post.id, MODEL) for post in posts[:30])
-    store.keywords = KeywordRollups(build_in_background=True)
+    store.keywords = KeywordRollups(build_in_background=True, wait_seconds=0)
     expected = keyword_views(plain, "rednote")
     with store.engine.connect() as conn:
         assert store.keywords.rows(conn, "rednote", MODEL) is None  # being read: not waited for
@@ -203,3 +203,49 @@ def test_a_keyword_read_in_the_background_answers_from_the_posts_meanwhile(tmp_p
     assert store.keywords.builds == 1
     for ours, theirs in zip(keyword_views(store, "rednote"), expected, strict=True):
         pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_exact=False)
+
+
+def test_a_caller_waits_a_moment_for_a_keyword_read_in_the_background(tmp_path: Path) -> None:
+    from monitor.keyword_rollups import KeywordRollups
+
+    rng = random.Random(7)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    store.write_batch([random_post(rng, n) for n in range(40)])
+    store.keywords = KeywordRollups(build_in_background=True, wait_seconds=30)
+    with store.engine.connect() as conn:
+        rows = store.keywords.rows(conn, "tiktok", MODEL)
+    assert rows is not None and store.keywords.builds == 1
+    assert rows["posts"].sum() == queries_count(store, "tiktok")
+
+
+def queries_count(store: Store, keyword: str) -> int:
+    from monitor import queries
+    from monitor.queries import Filters
+
+    return queries.count_posts(Store(store.url), Filters(keyword=keyword), MODEL)
+
+
+def test_views_without_a_keyword_answer_from_memory_as_the_rollup_does(tmp_path: Path) -> None:
+    from monitor.keyword_rollups import KeywordRollups
+
+    rng = random.Random(8)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    plain = Store(store.url)
+    written = [random_post(rng, n) for n in range(50)]
+    store.write_batch(written)
+    store.save_scores(random_score(rng, post.id, MODEL) for post in written[:20])
+    refresh_rollups(store, MODEL)
+    store.keywords = KeywordRollups()
+    for step in range(8):
+        if step == 5:  # replaced scores: the rollup falls behind, the views read the store
+            store.save_scores(random_score(rng, post.id, MODEL) for post in written[:3])
+        elif step == 7:
+            refresh_rollups(store, MODEL)
+        else:
+            batch = [random_post(rng, 100 + 10 * step + i) for i in range(6)]
+            written += batch
+            store.write_batch(batch)
+            store.save_scores(random_score(rng, post.id, MODEL) for post in batch[:3])
+        for ours, expected in zip(keyword_views(store, ""), keyword_views(plain, ""), strict=True):
+            pd.testing.assert_frame_equal(ours, expected, check_dtype=False, check_exact=False)
+    assert store.keywords.builds == 2  # from the stored rollup at the start and after the refresh
