@@ -14,11 +14,12 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import dash
+import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard.cache import TotalsSnapshot, ViewCache, version_key
-from monitor import queries
+from monitor import figures, queries
 from monitor.config import Config
 from monitor.figures import platform_label
 from monitor.keyword_rollups import KeywordRollups
@@ -145,6 +146,18 @@ class View:
         return cls(
             queries.effective_filters(chosen, totals), totals.model, chosen.to_query_string() or "default"
         )
+
+
+def timeline_charts(context: DashboardContext, view: View) -> tuple[pd.DataFrame, Any, Any]:
+    """The view's spikes and its sentiment and volume charts (marking them), as the
+    Overview and Spikes pages both draw them."""
+    timeline = queries.sentiment_timeline(context.store, view.filters, view.model, max_lag=context.rollup_lag)
+    found = queries.detect_spikes(timeline)
+    sentiment = figures.sentiment_over_time(timeline, context.events, found)
+    volume = figures.volume_over_time(timeline, context.events, found)
+    for figure in (sentiment, volume):
+        figure.update_layout(uirevision=view.revision)
+    return found, sentiment, volume
 
 
 def graph_panel(graph_id: str) -> html.Div:

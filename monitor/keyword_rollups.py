@@ -39,14 +39,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from monitor.rollups import MEASURES, rollup_select
+from monitor.rollups import MEASURES, changes_since, rollup_select, rowid_marks
 from monitor.store import (
     SearchPrefilter,
     posts,
     read_snapshot,
     rollup_daily,
     rollup_state,
-    scores,
     store_state,
 )
 
@@ -193,7 +192,8 @@ class KeywordRollups:
             self.builds += 1
             return
         searched = sa.and_(SearchPrefilter(keyword), keyword_match(keyword))
-        marks = _marks(conn)
+        marks = rowid_marks(conn)
+        assert marks is not None
         entry.frame = _read(conn, rollup_select(model, where=searched))
         entry.generation = generation
         entry.posts_rowid, entry.scores_rowid = marks
@@ -202,37 +202,15 @@ class KeywordRollups:
     def _follow(self, conn: Connection, entry: _Rows, keyword: str, model: str, generation: int) -> None:
         """Add the posts and scores written since ``entry`` was last brought up to date."""
         assert entry.frame is not None
-        marks = _marks(conn)
-        match = sa.true() if keyword == ALL else keyword_match(keyword)
-        post_rowid = sa.literal_column("posts.rowid")
-        changes = []
-        if marks[1] > entry.scores_rowid:
-            newly_scored = sa.and_(
-                post_rowid <= entry.posts_rowid,
-                posts.c.id.in_(
-                    sa.select(scores.c.post_id).where(
-                        sa.literal_column("scores.rowid") > entry.scores_rowid,
-                        sa.literal_column("+scores.model") == model,
-                    )
-                ),
-                match,
-            )
-            changes.append(rollup_select(model, where=newly_scored, scored=False, sign=-1))
-            changes.append(rollup_select(model, where=newly_scored))
-        if marks[0] > entry.posts_rowid:
-            changes.append(rollup_select(model, where=sa.and_(post_rowid > entry.posts_rowid, match)))
+        marks = rowid_marks(conn)
+        assert marks is not None
+        where = None if keyword == ALL else keyword_match(keyword)
+        changes = changes_since(model, marks, entry.posts_rowid, entry.scores_rowid, where=where)
         added = [part for part in (_read(conn, change) for change in changes) if not part.empty]
         if added:
             entry.frame = _add_up([entry.frame, *added])
         entry.generation = generation
         entry.posts_rowid, entry.scores_rowid = marks
-
-
-def _marks(conn: Connection) -> tuple[int, int]:
-    return (
-        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM posts").scalar_one(),
-        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM scores").scalar_one(),
-    )
 
 
 def _read(conn: Connection, query: sa.Select[Any]) -> pd.DataFrame:

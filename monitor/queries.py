@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from monitor.keyword_rollups import ALL, keyword_match
 from monitor.models import SENTIMENTS
 from monitor.rollups import DAY, MENTIONS, mention_condition, rollup_coverage, rollup_daily, rollup_hourly
-from monitor.store import SearchPrefilter, Store, posts, rejects, runs, scores
+from monitor.store import SearchPrefilter, Store, max_rowid, posts, rejects, runs, scores
 
 HOUR = 3_600
 Bucket = Literal["day", "hour"]
@@ -1013,7 +1013,7 @@ def _grid_plan(
     if passing_count == 0:
         return "empty"
     matches = int(rows["posts"].sum())
-    total = conn.exec_driver_sql("SELECT max(rowid) FROM posts").scalar() or 0  # posts are never deleted
+    total = max_rowid(conn, posts) or 0  # about the number of posts: they are never deleted
     # Walking reads about wanted * total / passing posts; the matches cost about their number.
     return "walk" if wanted * total < passing_count * matches else "matches"
 

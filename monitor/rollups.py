@@ -36,6 +36,7 @@ from monitor.store import (
     Store,
     changed_since,
     current_generation,
+    max_rowid,
     now_ts,
     posts,
     rollup_daily,
@@ -188,7 +189,7 @@ def refresh_rollups(store: Store, model: str, since_ts: int | None = None) -> in
             written += conn.execute(
                 table.insert().from_select([column.name for column in table.columns], rows)
             ).rowcount
-        marks = _rowid_marks(conn)
+        marks = rowid_marks(conn)
         conn.execute(rollup_state.delete().where(rollup_state.c.model == model))
         conn.execute(
             rollup_state.insert().values(
@@ -203,14 +204,50 @@ def refresh_rollups(store: Store, model: str, since_ts: int | None = None) -> in
     return int(written or 0)
 
 
-def _rowid_marks(conn: Connection) -> tuple[int, int] | None:
+def rowid_marks(conn: Connection) -> tuple[int, int] | None:
     """The largest posts and scores rowids (SQLite only: other databases have none)."""
-    if conn.dialect.name != "sqlite":
-        return None
-    return (
-        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM posts").scalar_one(),
-        conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM scores").scalar_one(),
+    posts_rowid, scores_rowid = max_rowid(conn, posts), max_rowid(conn, scores)
+    return None if posts_rowid is None or scores_rowid is None else (posts_rowid, scores_rowid)
+
+
+def newly_scored(model: str, posts_mark: int, scores_mark: int) -> sa.ColumnElement[bool]:
+    """Posts up to ``posts_mark`` (so rolled up already, as unscored) whose score under
+    ``model`` lies above ``scores_mark``."""
+    return sa.and_(
+        sa.literal_column("posts.rowid") <= posts_mark,
+        posts.c.id.in_(
+            # "+model": walk the new scores by rowid, not every score of the model by index
+            sa.select(scores.c.post_id).where(
+                sa.literal_column("scores.rowid") > scores_mark,
+                sa.literal_column("+scores.model") == model,
+            )
+        ),
     )
+
+
+def changes_since(
+    model: str,
+    marks: tuple[int, int],
+    posts_mark: int,
+    scores_mark: int,
+    *,
+    size: int = DAY,
+    where: sa.ColumnElement[bool] | None = None,
+) -> list[sa.Select[Any]]:
+    """The rollup rows (of the posts matching ``where``) to add to rows that reflect posts
+    and scores up to ``posts_mark`` / ``scores_mark`` to make them reflect ``marks``: newly
+    scored posts taken away as unscored and added with their score, then the new posts with
+    any score they already have."""
+    match = sa.true() if where is None else where
+    changes = []
+    if marks[1] > scores_mark:
+        moved = sa.and_(newly_scored(model, posts_mark, scores_mark), match)
+        changes.append(rollup_select(model, size=size, where=moved, scored=False, sign=-1))
+        changes.append(rollup_select(model, size=size, where=moved))
+    if marks[0] > posts_mark:
+        added = sa.and_(sa.literal_column("posts.rowid") > posts_mark, match)
+        changes.append(rollup_select(model, size=size, where=added))
+    return changes
 
 
 def _forget_changes(conn: Connection) -> None:
@@ -243,36 +280,22 @@ def follow_write(conn: Connection, generation: int) -> None:
     ).all()
     if not states:
         return
-    marks = _rowid_marks(conn)
+    marks = rowid_marks(conn)
     assert marks is not None
-    post_rowid = sa.literal_column("posts.rowid")
     for model, posts_mark, scores_mark in states:
-        if marks[1] > scores_mark:  # posts already rolled up as unscored that now have a score
-            newly_scored = sa.and_(
-                post_rowid <= posts_mark,
-                posts.c.id.in_(
-                    # "+model": walk the new scores by rowid, not every score of the model by index
-                    sa.select(scores.c.post_id).where(
-                        sa.literal_column("scores.rowid") > scores_mark,
-                        sa.literal_column("+scores.model") == model,
+        oldest = None  # of the newly scored posts: rows they all left hold no post any more
+        if marks[1] > scores_mark:
+            moved = newly_scored(model, posts_mark, scores_mark)
+            oldest = conn.execute(sa.select(sa.func.min(posts.c.created_at)).where(moved)).scalar()
+        for table, bucket, size in ROLLUPS:
+            for change in changes_since(model, marks, posts_mark, scores_mark, size=size):
+                _add(conn, table, change)
+            if oldest is not None:
+                conn.execute(
+                    table.delete().where(
+                        table.c.model == model, table.c[bucket] >= oldest // size * size, table.c.posts == 0
                     )
-                ),
-            )
-            oldest = conn.execute(sa.select(sa.func.min(posts.c.created_at)).where(newly_scored)).scalar()
-            for table, bucket, size in ROLLUPS:
-                _add(conn, table, rollup_select(model, size=size, where=newly_scored, scored=False, sign=-1))
-                _add(conn, table, rollup_select(model, size=size, where=newly_scored))
-                if oldest is not None:  # rows whose posts all moved elsewhere
-                    conn.execute(
-                        table.delete().where(
-                            table.c.model == model,
-                            table.c[bucket] >= oldest // size * size,
-                            table.c.posts == 0,
-                        )
-                    )
-        if marks[0] > posts_mark:  # new posts, with any score they already have
-            for table, _, size in ROLLUPS:
-                _add(conn, table, rollup_select(model, size=size, where=post_rowid > posts_mark))
+                )
         conn.execute(
             rollup_state.update()
             .where(rollup_state.c.model == model)

@@ -669,7 +669,7 @@ class Store:
             return 0
         with self.engine.begin() as conn:
             write_lock(conn)
-            mark = _max_rowid(conn, scores)
+            mark = max_rowid(conn, scores)
             insert = _dialect_insert(conn.dialect.name)(scores)
             conn.execute(
                 insert.on_conflict_do_update(
@@ -956,7 +956,7 @@ def write_lock(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _max_rowid(conn: Connection, table: sa.Table) -> int | None:
+def max_rowid(conn: Connection, table: sa.Table) -> int | None:
     """The largest rowid of ``table`` on SQLite (0 when empty); None elsewhere."""
     if conn.dialect.name != "sqlite":
         return None
@@ -1046,18 +1046,16 @@ def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult
         rows = {row[0]: row for row in batch.rows}
     else:
         collected = now_ts()
-        collected_at: dict[datetime, int] = {}  # a collector stamps a whole batch with one time
         for post in batch:
-            row = _post_values(post, collected, collected_at)
+            row = PostRows.row_of(post, collected)
             rows[row[0]] = row
     values: Any = rows.values()
     if positions != tuple(range(len(POST_COLUMNS))):
         values = [tuple(row[i] for i in positions) for row in values]
-    if not conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    write_lock(conn)
     conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
     conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {SQLITE_WRITE_CHECKPOINT_PAGES}")
-    mark = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM posts").scalar_one()
+    mark = max_rowid(conn, posts)
     conn.exec_driver_sql(sql, list(values))
     new, first = conn.exec_driver_sql(
         "SELECT count(*), min(created_at) FROM posts WHERE rowid > ?", (mark,)
@@ -1067,59 +1065,8 @@ def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult
     return WriteResult(new=new, updated=len(rows) - new)
 
 
-def _post_values(post: Post, collected: int, collected_at: dict[datetime, int]) -> tuple[Any, ...]:
-    """A post as a row of the posts table, in ``POST_COLUMNS`` order; ``collected_at``
-    remembers the conversion of the collection times seen so far."""
-    likes, reposts, replies, created = post.likes, post.reposts, post.replies, post.created_at
-    if post.collected_at is None:
-        collected_ts = collected
-    else:
-        collected_ts = collected_at.get(post.collected_at)
-        if collected_ts is None:
-            collected_ts = collected_at[post.collected_at] = to_ts(post.collected_at)
-    return (
-        f"{post.platform}:{post.native_id}",
-        post.platform,
-        post.source,
-        post.native_id,
-        post.author,
-        post.title,
-        post.text,
-        post.lang,
-        int(created.timestamp()) if created.tzinfo is not None else to_ts(created),  # == to_ts, faster
-        collected_ts,
-        post.url,
-        likes,
-        reposts,
-        replies,
-        post.views,
-        post.parent_id,
-        post.raw,
-        (likes or 0) + (reposts or 0) + (replies or 0),
-    )
-
-
 def _post_row(post: Post, collected: int) -> dict[str, Any]:
-    return {
-        "id": post.id,
-        "platform": post.platform,
-        "source": post.source,
-        "native_id": post.native_id,
-        "author": post.author,
-        "title": post.title,
-        "text": post.text,
-        "lang": post.lang,
-        "created_at": to_ts(post.created_at),
-        "collected_at": to_ts(post.collected_at) if post.collected_at else collected,
-        "url": post.url,
-        "likes": post.likes,
-        "reposts": post.reposts,
-        "replies": post.replies,
-        "views": post.views,
-        "parent_id": post.parent_id,
-        "raw": post.raw,
-        "engagement": (post.likes or 0) + (post.reposts or 0) + (post.replies or 0),
-    }
+    return dict(zip(POST_COLUMNS, PostRows.row_of(post, collected), strict=True))
 
 
 def _score_row(score: Score) -> dict[str, Any]:

@@ -1,9 +1,10 @@
-"""Helpers the test packages share: a WSGI app served on loopback, a fixture module loaded
-from its file."""
+"""Helpers the test packages share: a free loopback port, a WSGI app served on loopback, a
+fixture module loaded from its file."""
 
 from __future__ import annotations
 
 import importlib.util
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,13 @@ from types import ModuleType
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1 (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from dashboard.shell import (
     View,
     graph_panel,
     register_drill_down,
+    timeline_charts,
 )
 from monitor import figures, queries
 
@@ -92,14 +93,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
             summary = queries.platform_summary(
                 context.store, view.filters, view.model, max_lag=context.rollup_lag
             )
-            timeline = queries.sentiment_timeline(
-                context.store, view.filters, view.model, max_lag=context.rollup_lag
-            )
-            found = queries.detect_spikes(timeline)
-            sentiment = figures.sentiment_over_time(timeline, context.events, found)
-            volume = figures.volume_over_time(timeline, context.events, found)
-            for figure in (sentiment, volume):
-                figure.update_layout(uirevision=view.revision)
+            _, sentiment, volume = timeline_charts(context, view)
             return platform_cards(summary), sentiment, volume
 
         return context.cached(("overview", *view.key), version, build)

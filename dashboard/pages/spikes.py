@@ -17,6 +17,7 @@ from dashboard.shell import (
     View,
     graph_panel,
     register_drill_down,
+    timeline_charts,
 )
 from monitor import figures, queries
 
@@ -117,14 +118,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         view = View.required(filters_data, version)
 
         def build() -> tuple[Any, ...]:
-            timeline = queries.sentiment_timeline(
-                context.store, view.filters, view.model, max_lag=context.rollup_lag
-            )
-            found = queries.detect_spikes(timeline)
-            volume = figures.volume_over_time(timeline, context.events, found)
-            sentiment = figures.sentiment_over_time(timeline, context.events, found)
-            for figure in (volume, sentiment):
-                figure.update_layout(uirevision=view.revision)
+            found, sentiment, volume = timeline_charts(context, view)
             ranked = found.assign(strength=found["score"].abs()).sort_values(
                 ["bucket_ts", "strength"], ascending=False
             )

@@ -3,9 +3,9 @@ store, answering pages and callbacks, and stopping cleanly on SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +15,9 @@ import httpx
 import pytest
 
 from monitor.store import Store
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.slow
@@ -39,11 +34,9 @@ def test_monitor_serve_runs_worker_processes_that_answer(known_store: Store, tmp
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
-            try:
+            with contextlib.suppress(httpx.TransportError):  # not listening yet
                 if httpx.get(base + "/", timeout=5).status_code == 200:
                     break
-            except httpx.TransportError:
-                pass
             assert server.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
         assert httpx.get(base + "/_dash-layout", timeout=10).status_code == 200

@@ -38,6 +38,13 @@ def rollup_rows(store: Store) -> dict[str, pd.DataFrame]:
     return frames
 
 
+def assert_same_frames(ours: list[pd.DataFrame], expected: list[pd.DataFrame]) -> None:
+    """Frame by frame the same values (sums of floats may differ in the last digits)."""
+    assert len(ours) == len(expected)
+    for mine, theirs in zip(ours, expected, strict=True):
+        pd.testing.assert_frame_equal(mine, theirs, check_dtype=False, check_exact=False)
+
+
 def random_post(rng: random.Random, number: int) -> Post:
     return Post(
         platform=rng.choice(["x", "rednote", "tiktok"]),
@@ -99,8 +106,7 @@ def test_writes_keep_rollups_equal_to_a_rebuild(tmp_path: Path, seed: int) -> No
     refresh_rollups(store, MODEL)
     refresh_rollups(store, OTHER)
     rebuilt = rollup_rows(store)
-    for name in followed:
-        pd.testing.assert_frame_equal(followed[name], rebuilt[name], check_dtype=False, check_exact=False)
+    assert_same_frames(list(followed.values()), [rebuilt[name] for name in followed])
     assert followed["rollup_daily"]["posts"].sum() == 2 * len(written)
 
 
@@ -171,9 +177,7 @@ def test_keyword_rollups_answer_as_the_posts_do_while_writes_go_on(tmp_path: Pat
             store.save_scores(random_score(rng, post_id, MODEL) for post_id in rng.sample(sorted(scored), 3))
             rescores += 1
         for keyword in ("rednote", "TikTok", "小红书", "on x."):
-            views = zip(keyword_views(store, keyword), keyword_views(plain, keyword), strict=True)
-            for ours, expected in views:
-                pd.testing.assert_frame_equal(ours, expected, check_dtype=False, check_exact=False)
+            assert_same_frames(keyword_views(store, keyword), keyword_views(plain, keyword))
     # Followed, not rebuilt: one build per keyword, and again after each replaced-score step.
     assert store.keywords.builds == 4 * (1 + rescores)
 
@@ -193,16 +197,14 @@ def test_a_keyword_read_in_the_background_answers_from_the_posts_meanwhile(tmp_p
     expected = keyword_views(plain, "rednote")
     with store.engine.connect() as conn:
         assert store.keywords.rows(conn, "rednote", MODEL) is None  # being read: not waited for
-    for ours, theirs in zip(keyword_views(store, "rednote"), expected, strict=True):
-        pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_exact=False)
+    assert_same_frames(keyword_views(store, "rednote"), expected)
     deadline = time.monotonic() + 30
     with store.engine.connect() as conn:
         while store.keywords.rows(conn, "rednote", MODEL) is None:
             assert time.monotonic() < deadline, "the background read never finished"
             time.sleep(0.05)
     assert store.keywords.builds == 1
-    for ours, theirs in zip(keyword_views(store, "rednote"), expected, strict=True):
-        pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_exact=False)
+    assert_same_frames(keyword_views(store, "rednote"), expected)
 
 
 def test_a_caller_waits_a_moment_for_a_keyword_read_in_the_background(tmp_path: Path) -> None:
@@ -246,6 +248,5 @@ def test_views_without_a_keyword_answer_from_memory_as_the_rollup_does(tmp_path:
             written += batch
             store.write_batch(batch)
             store.save_scores(random_score(rng, post.id, MODEL) for post in batch[:3])
-        for ours, expected in zip(keyword_views(store, ""), keyword_views(plain, ""), strict=True):
-            pd.testing.assert_frame_equal(ours, expected, check_dtype=False, check_exact=False)
+        assert_same_frames(keyword_views(store, ""), keyword_views(plain, ""))
     assert store.keywords.builds == 2  # from the stored rollup at the start and after the refresh

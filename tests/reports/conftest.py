@@ -3,7 +3,6 @@ an SMTP server on loopback (aiosmtpd) and a headless Chromium (Selenium)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ import pytest
 from monitor.config import Config
 from monitor.store import Store
 from tests.browser import chromium
-from tests.support import load_module
+from tests.support import free_port, load_module
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "reports"
 # The report day of the known store is 2025-01-18 (UTC); a daily 07:00 UTC report made on
@@ -55,12 +54,6 @@ def make_config(store: Store, tmp_path: Path, **report: Any) -> Config:
 @pytest.fixture
 def config(known_store: Store, tmp_path: Path) -> Config:
     return make_config(known_store, tmp_path)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

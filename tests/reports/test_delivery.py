@@ -12,7 +12,8 @@ from pytest_httpserver import HTTPServer
 from monitor.reports.produce import make_report, redeliver
 from monitor.reports.runs import get_report_run, past_report_runs
 from monitor.store import Store
-from tests.reports.conftest import WINDOW_END, SmtpServer, free_port, make_config
+from tests.reports.conftest import WINDOW_END, SmtpServer, make_config
+from tests.support import free_port
 
 
 class Sleeps(list):
