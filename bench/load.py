@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import importlib.util
 import json
 import multiprocessing
@@ -393,11 +394,13 @@ class Results:
     # (ms, name, seconds since the start when sent, the filters it ran with): the slowest
     # requests, to tell one slow view from a stall that held every request.
     slowest: list[tuple[float, str, float, str]] = field(default_factory=list)
+    every: list[tuple[float, str, float, str]] = field(default_factory=list)  # for --log
     started: float = field(default_factory=time.monotonic)
 
     def record(self, name: str, ms: float, error: str | None, detail: str = "") -> None:
         self.samples[name].append(ms)
         sent = time.monotonic() - self.started - ms / 1000
+        self.every.append((ms, name, sent, detail))
         self.slowest = sorted([*self.slowest, (ms, name, sent, detail)], reverse=True)[:12]
         if error is not None:
             self.errors[name] += 1
@@ -782,6 +785,7 @@ def main() -> None:
         default="",
         help="more options for `monitor serve`, e.g. '--workers 3 --threads 4' or '--debug' (Flask's server)",
     )
+    parser.add_argument("--log", type=Path, help="a CSV of every request: ms, callback, sent at s, filters")
     arguments = parser.parse_args()
 
     bench = load_bench_dashboard()
@@ -833,6 +837,9 @@ def main() -> None:
         stop_process(server)
 
     p95_max, errors, requests = report(results, elapsed)
+    if arguments.log:
+        with arguments.log.open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows([("ms", "callback", "sent_s", "filters"), *results.every])
     for reason, count in server_errors(log).most_common(5):
         print(f"server log: {count} x {reason}")
     cycles = writer_figures.get("cycles_ms") or [0.0]

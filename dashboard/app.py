@@ -20,6 +20,8 @@ process (gunicorn needs the main thread and forks).
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from dashboard import shell
 from dashboard.auth import DashboardAuth, protect
 from dashboard.pages import compare, overview, posts, reports, sources, spikes, topics
 from monitor.config import Config
+from monitor.keyword_rollups import KeywordRollups
 from monitor.store import Store
 
 PAGE_MODULES = (overview, topics, compare, spikes, posts, sources, reports)
@@ -119,24 +122,33 @@ def serve_workers(
 ) -> None:
     """Run the dashboard under gunicorn until SIGTERM/SIGINT (``monitor serve``):
     ``workers`` processes (default: one per core) of ``threads`` threads each (default:
-    what the store's connection pool allows, at most 4). Same host rules as ``serve``."""
+    what the store's connection pool allows, at most 4). Same host rules as ``serve``.
+    The workers share the keyword rollups they build through a private temporary directory
+    that lives as long as the server (see ``monitor.keyword_rollups``)."""
     host = host or config.dashboard.host
     config.dashboard.check_bind(host)
-    app = create_app(config, store)
-    address = f"[{host}]" if ":" in host else host
-    options = {
-        "bind": f"{address}:{port or config.dashboard.port}",
-        "workers": workers or default_workers(),
-        "threads": threads or default_threads(store),
-        "worker_class": "gthread",
-        "preload_app": True,
-        "timeout": 120,  # a worker silent this long is restarted; slow queries are not silence
-        "graceful_timeout": 10,
-        # Browsers and the load bench reuse connections after a second or two of thinking;
-        # gunicorn's default (2 s) closes them just as a request goes out.
-        "keepalive": 75,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "info",
-    }
-    _Gunicorn(app, store, options).run()
+    shared = Path(tempfile.mkdtemp(prefix="ban-monitor-keywords-"))  # mode 0700
+    owner = os.getpid()
+    try:
+        store.keywords = KeywordRollups(build_in_background=True, shared_dir=shared)
+        app = create_app(config, store)
+        address = f"[{host}]" if ":" in host else host
+        options = {
+            "bind": f"{address}:{port or config.dashboard.port}",
+            "workers": workers or default_workers(),
+            "threads": threads or default_threads(store),
+            "worker_class": "gthread",
+            "preload_app": True,
+            "timeout": 120,  # a worker silent this long is restarted; slow queries are not silence
+            "graceful_timeout": 10,
+            # Browsers and the load bench reuse connections after a second or two of thinking;
+            # gunicorn's default (2 s) closes them just as a request goes out.
+            "keepalive": 75,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "info",
+        }
+        _Gunicorn(app, store, options).run()
+    finally:  # workers leave through here too (a forked copy of this frame)
+        if os.getpid() == owner:
+            shutil.rmtree(shared, ignore_errors=True)

@@ -24,18 +24,36 @@ stored daily rollup instead of reading the posts, for the daily views without a 
 Per process, bounded (least recently used keywords are dropped; a keyword in a tenth of a
 million posts holds about 32,000 rows, 5 MB, built in 0.45-0.7 s), thread-safe: concurrent
 requests for the same keyword build it once.
+
+Processes serving the same store (``monitor serve``'s workers) can share their builds through
+``shared_dir``: a process that reads a keyword's posts leaves the rows there, with the
+generation and rowid marks they are exact at, as an Arrow file; the others load that file
+(a few milliseconds) and follow the writes since, instead of reading the same posts again.
+A file lock per keyword makes a process wait for a build already running in another one.
+A file older than an unfollowed write, or more than ``SHARED_MAX_BEHIND`` posts behind, is
+read again from the posts and replaced. The directory is meant to live as long as the
+server (``dashboard.app.serve_workers`` makes a private temporary one and removes it), so
+it never outlives the store it describes.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import logging
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -59,6 +77,11 @@ log = logging.getLogger(__name__)
 # the rollup (30-90 ms).
 ALL = ""
 
+# A shared file this many posts behind the store is read again rather than followed:
+# following reads the new posts one by one, a build reads the matching ones through the
+# search index (at 0.5 s a build is worth about 50,000 followed posts).
+SHARED_MAX_BEHIND = 50_000
+
 
 @dataclass
 class _Rows:
@@ -66,9 +89,15 @@ class _Rows:
     generation: int = -1
     posts_rowid: int = 0
     scores_rowid: int = 0
+    appended: int = 0  # rows appended by following writes since the frame was last summed
     building: bool = False  # a build runs in the background
     ready: threading.Event = field(default_factory=threading.Event)  # set when it ends
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, frame: pd.DataFrame, generation: int, posts_rowid: int, scores_rowid: int) -> None:
+        """Hold ``frame``, exact at ``generation`` and these rowid marks."""
+        self.frame, self.appended = frame, 0
+        self.generation, self.posts_rowid, self.scores_rowid = generation, posts_rowid, scores_rowid
 
 
 def keyword_match(keyword: str) -> sa.ColumnElement[bool]:
@@ -87,24 +116,37 @@ class KeywordRollups:
     """Daily rollup rows of the posts matching a keyword, per (keyword, model)."""
 
     def __init__(
-        self, max_keywords: int = 12, *, build_in_background: bool = False, wait_seconds: float = 1.0
+        self,
+        max_keywords: int = 12,
+        *,
+        build_in_background: bool = False,
+        wait_seconds: float = 1.0,
+        shared_dir: Path | None = None,
+        sum_after: float = 0.1,
     ) -> None:
         self.max_keywords = max_keywords
+        self.sum_after = sum_after  # rows appended by following, as a share of the frame
         self.build_in_background = build_in_background
         self.wait_seconds = wait_seconds
+        self.shared_dir = shared_dir
         self.builds = 0  # full reads of a keyword's posts (for tests and benchmarks)
+        self.loads = 0  # keywords taken from another process's build in ``shared_dir``
         self._entries: OrderedDict[tuple[str, str], _Rows] = OrderedDict()
         self._lock = threading.Lock()
 
-    def rows(self, conn: Connection, keyword: str, model: str) -> pd.DataFrame | None:
+    def rows(self, conn: Connection, keyword: str, model: str, *, wait: bool = True) -> pd.DataFrame | None:
         """The current daily rollup rows (columns ``KEYS`` + ``MEASURES``) of the posts
-        whose text or title contains ``keyword`` (case-insensitive), or None when the store
+        whose text or title contains ``keyword`` (case-insensitive; the same keys can come
+        in several rows, to be summed, and keys can sum to no post), or None when the store
         is not SQLite. With ``build_in_background``, rows that must first be read in full (a
         new keyword, or after a write that could not be followed) are read in a background
         thread, and a caller waits at most ``wait_seconds`` for them (alone a build takes
         0.45-0.7 s at a million posts): past that it gets None and reads the posts for its
         one answer (0.2-1.2 s), instead of waiting for whole keywords (several seconds when
-        many start at once, as when a dashboard starts). The frame is shared: do not change it."""
+        many start at once, as when a dashboard starts); with ``wait=False`` it does not wait
+        at all (for callers that only weigh plans with the rows). The frame is shared: do
+        not change it."""
+        wait_seconds = self.wait_seconds if wait else 0.0
         if conn.dialect.name != "sqlite":
             return None
         key = (keyword, model)
@@ -118,7 +160,7 @@ class KeywordRollups:
                     self._entries.popitem(last=False)
                 building = entry.building
             if building:
-                if attempt or not entry.ready.wait(self.wait_seconds):
+                if attempt or not entry.ready.wait(wait_seconds):
                     return None
                 continue
             with entry.lock:
@@ -139,16 +181,14 @@ class KeywordRollups:
                 finally:
                     if began:
                         conn.rollback()  # end the read snapshot (nothing was written)
-            if not entry.ready.wait(self.wait_seconds):
+            if not entry.ready.wait(wait_seconds):
                 return None
         return None
 
     @staticmethod
     def _state(conn: Connection, entry: _Rows) -> tuple[int, bool]:
         """The store's generation, and whether ``entry`` must be read in full."""
-        generation, unfollowed = conn.execute(
-            sa.select(store_state.c.generation, store_state.c.unfollowed).where(store_state.c.id == 1)
-        ).one()
+        generation, unfollowed = _store_state(conn)
         return generation, entry.frame is None or (unfollowed or 0) > entry.generation
 
     def _build_later(self, engine: Engine, entry: _Rows, keyword: str, model: str) -> None:
@@ -184,20 +224,54 @@ class KeywordRollups:
                 *(rollup_daily.c[name] for name in KEYS[1:]),
                 *(rollup_daily.c[m] for m in MEASURES),
             ]
-            entry.frame = _read(
-                conn, sa.select(sa.literal(model), *columns).where(rollup_daily.c.model == model)
-            )
-            entry.generation = generation
-            entry.posts_rowid, entry.scores_rowid = state[1], state[2]
+            frame = _read(conn, sa.select(sa.literal(model), *columns).where(rollup_daily.c.model == model))
+            entry.take(frame, generation, state[1], state[2])
             self.builds += 1
             return
+        if self.shared_dir is None:
+            self._read_posts(conn, entry, keyword, model, generation)
+            return
+        path = self.shared_dir / hashlib.sha256(json.dumps([keyword, model]).encode()).hexdigest()
+        with _file_lock(path.with_suffix(".lock")):  # waits for another process building it
+            if self._load_shared(conn, entry, path.with_suffix(".arrow")):
+                self.loads += 1
+                if entry.generation != generation:
+                    self._follow(conn, entry, keyword, model, generation)
+                return
+            self._read_posts(conn, entry, keyword, model, generation)
+            _write_shared(path.with_suffix(".arrow"), entry)
+
+    def _read_posts(self, conn: Connection, entry: _Rows, keyword: str, model: str, generation: int) -> None:
+        """Read every post matching ``keyword`` (the search index, then the text)."""
         searched = sa.and_(SearchPrefilter(keyword), keyword_match(keyword))
         marks = rowid_marks(conn)
         assert marks is not None
-        entry.frame = _read(conn, rollup_select(model, where=searched))
-        entry.generation = generation
-        entry.posts_rowid, entry.scores_rowid = marks
+        entry.take(_read(conn, rollup_select(model, where=searched)), generation, *marks)
         self.builds += 1
+
+    @staticmethod
+    def _load_shared(conn: Connection, entry: _Rows, path: Path) -> bool:
+        """Take the rows another process left at ``path`` when they can be followed from
+        here: no unfollowed write since, not ahead of this snapshot, not far behind it."""
+        try:
+            with pa.OSFile(str(path)) as source:
+                table = pa.ipc.open_file(source).read_all()
+        except FileNotFoundError:
+            return False
+        marks = json.loads(table.schema.metadata[b"marks"])
+        generation, unfollowed = _store_state(conn)
+        now = rowid_marks(conn)
+        assert now is not None
+        if (
+            (unfollowed or 0) > marks["generation"]
+            or marks["generation"] > generation
+            or marks["posts_rowid"] > now[0]
+            or marks["scores_rowid"] > now[1]
+            or now[0] - marks["posts_rowid"] > SHARED_MAX_BEHIND
+        ):
+            return False
+        entry.take(table.to_pandas(), marks["generation"], marks["posts_rowid"], marks["scores_rowid"])
+        return True
 
     def _follow(self, conn: Connection, entry: _Rows, keyword: str, model: str, generation: int) -> None:
         """Add the posts and scores written since ``entry`` was last brought up to date."""
@@ -208,9 +282,51 @@ class KeywordRollups:
         changes = changes_since(model, marks, entry.posts_rowid, entry.scores_rowid, where=where)
         added = [part for part in (_read(conn, change) for change in changes) if not part.empty]
         if added:
-            entry.frame = _add_up([entry.frame, *added])
+            # Appended as they come (the views sum rows anyway); summed by key once the
+            # appended rows are ``sum_after`` of the frame: summing 58,000 rows after
+            # every batch cost more than the views themselves.
+            entry.frame = pd.concat([entry.frame, *added], ignore_index=True)
+            entry.appended += sum(len(part) for part in added)
+            if entry.appended > self.sum_after * len(entry.frame):
+                entry.frame, entry.appended = _add_up([entry.frame]), 0
         entry.generation = generation
         entry.posts_rowid, entry.scores_rowid = marks
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` across processes (and threads: each opens the file);
+    the system drops it when its holder dies."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _store_state(conn: Connection) -> tuple[int, int | None]:
+    """The store's generation, and the last one whose change rollups could not follow."""
+    generation, unfollowed = conn.execute(
+        sa.select(store_state.c.generation, store_state.c.unfollowed).where(store_state.c.id == 1)
+    ).one()
+    return generation, unfollowed
+
+
+def _write_shared(path: Path, entry: _Rows) -> None:
+    """Leave ``entry``'s rows and marks at ``path`` for other processes (whole or not at all)."""
+    assert entry.frame is not None
+    marks = {
+        "generation": entry.generation,
+        "posts_rowid": entry.posts_rowid,
+        "scores_rowid": entry.scores_rowid,
+    }
+    table = pa.Table.from_pandas(entry.frame, preserve_index=False)
+    table = table.replace_schema_metadata({"marks": json.dumps(marks)})
+    part = path.with_suffix(".part")
+    with pa.OSFile(str(part), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    os.replace(part, path)
 
 
 def _read(conn: Connection, query: sa.Select[Any]) -> pd.DataFrame:

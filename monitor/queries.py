@@ -10,7 +10,6 @@ day buckets); otherwise they scan posts and scores, with the same results.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, fields, replace
@@ -382,7 +381,9 @@ def aggregate(
                 conn.execute(_rollup_query(filters, model or "", by, bucket, mentions)).mappings().all()
             )
         elif coverage is False:
-            query = _raw_query(filters, model, by, bucket, mentions)
+            counts = _keyword_counts(conn, store, filters, model, wait=False) if bucket == "hour" else None
+            by_range = counts is not None and counts.by_range
+            query = _raw_query(filters, model, by, bucket, mentions, search_index=not by_range)
             frame = pd.DataFrame(conn.execute(query).mappings().all())
         else:
             # Writes since the last refresh touched only recent days: the rollup answers
@@ -427,11 +428,11 @@ def _keyword_aggregate(
 ) -> pd.DataFrame:
     """``aggregate``'s rows from a keyword's daily rows (``monitor.keyword_rollups``)."""
     start_ts, end_ts = filters.ts_range()
-    keep = pd.Series(True, index=rows.index)
+    keep = np.ones(len(rows), dtype=bool)
     if start_ts is not None:
-        keep &= rows["bucket"] >= start_ts
+        keep &= rows["bucket"].to_numpy() >= start_ts
     if end_ts is not None:
-        keep &= rows["bucket"] < end_ts
+        keep &= rows["bucket"].to_numpy() < end_ts
     for name, column in (
         ("platforms", "platform"),
         ("topics", "topic"),
@@ -439,28 +440,32 @@ def _keyword_aggregate(
         ("sentiments", "sentiment"),
     ):
         if getattr(filters, name):
-            keep &= rows[column].isin(getattr(filters, name))
-    chosen = rows[keep]
+            keep &= rows[column].isin(getattr(filters, name)).to_numpy()
+    mention_columns = [f"mention_{name}" for name in MENTION_TARGETS] if mentions else []
+    # Only the columns this view reads, taken once (the rows have 13).
+    wanted = [*(["bucket"] if bucket else []), *by, "sentiment", "posts", "sentiment_sum", *mention_columns]
+    chosen = rows.loc[keep, list(dict.fromkeys(wanted))]
+    posts_column = chosen["posts"].to_numpy()
     sentiment = chosen["sentiment"]
     frame = pd.DataFrame(
         {
             **({"bucket_ts": chosen["bucket"]} if bucket else {}),
             **{name: chosen[name] for name in by},
-            "posts": chosen["posts"],
-            "scored": chosen["posts"].where(sentiment != "", 0),
-            **{name: chosen["posts"].where(sentiment == name, 0) for name in SENTIMENTS},
-            "sentiment_sum": chosen["sentiment_sum"],
-            **(
-                {f"mention_{name}": chosen[f"mention_{name}"] for name in MENTION_TARGETS} if mentions else {}
-            ),
-        }
+            "posts": posts_column,
+            "scored": np.where((sentiment != "").to_numpy(), posts_column, 0),
+            **{name: np.where((sentiment == name).to_numpy(), posts_column, 0) for name in SENTIMENTS},
+            "sentiment_sum": chosen["sentiment_sum"].to_numpy(),
+            **{name: chosen[name].to_numpy() for name in mention_columns},
+        },
+        index=chosen.index,
     )
     groups = [*(["bucket_ts"] if bucket else []), *by]
-    if frame.empty:
+    if not frame["posts"].any():
         return pd.DataFrame()
     if not groups:
         return frame.sum(numeric_only=True).to_frame().T
-    return frame.groupby(groups, as_index=False, sort=False).sum()
+    summed = frame.groupby(groups, as_index=False, sort=False).sum()
+    return summed[summed["posts"] != 0].reset_index(drop=True)  # keys whose posts all moved away
 
 
 def _measures(
@@ -508,6 +513,7 @@ def _raw_query(
     bucket: Bucket | None,
     mentions: bool,
     since: int | None = None,
+    search_index: bool = True,
 ) -> sa.Select[Any]:
     dimension = {
         "platform": posts.c.platform,
@@ -520,7 +526,7 @@ def _raw_query(
         size = BUCKET_SECONDS[bucket]
         groups.append(((posts.c.created_at // size) * size).label("bucket_ts"))
     groups += [dimension[name].label(name) for name in by]
-    conditions = _raw_conditions(filters)
+    conditions = _raw_conditions(filters, search_index=search_index)
     if since is not None:
         conditions.append(posts.c.created_at >= since)
     if not mentions:
@@ -784,18 +790,18 @@ def detect_spikes(
             net = (pos - neg) / scored
             variance = ((pos + neg) / scored - net**2).clip(lower=0.05) / scored
             sentiment_score = (net - base_net) / np.sqrt(variance)
-        rows = group.reset_index(drop=True)
-        for index in range(len(rows)):
-            ts = int(rows.loc[index, "bucket_ts"])
-            if posts_series[index] >= min_posts and volume_score[index] >= threshold:
+        volume_hit = ((posts_series >= min_posts) & (volume_score >= threshold)).to_numpy()
+        sentiment_hit = (
+            (scored >= min_posts) & (sentiment_score.abs() >= threshold) & base_net.notna()
+        ).to_numpy()
+        bucket_ts = group["bucket_ts"].to_numpy()
+        for index in np.flatnonzero(volume_hit | sentiment_hit):  # few: look at those alone
+            ts = int(bucket_ts[index])
+            if volume_hit[index]:
                 found.append(
                     _spike(platform, ts, "volume", posts_series[index], median[index], volume_score[index])
                 )
-            if (
-                scored[index] >= min_posts
-                and abs(sentiment_score[index]) >= threshold
-                and not math.isnan(base_net[index])
-            ):
+            if sentiment_hit[index]:
                 found.append(
                     _spike(platform, ts, "sentiment", net[index], base_net[index], sentiment_score[index])
                 )
@@ -855,11 +861,15 @@ def terms(texts: list[str]) -> Counter[str]:
     return counts
 
 
-def _texts(conn: Connection, filters: Filters, model: str | None, limit: int) -> list[str]:
+def _texts(
+    conn: Connection, store: Store | Engine, filters: Filters, model: str | None, limit: int
+) -> list[str]:
+    counts = _keyword_counts(conn, store, filters, model, wait=False)
+    by_range = counts is not None and counts.by_range
     query = (
         sa.select(posts.c.text)
         .select_from(_joined(model))
-        .where(*_raw_conditions(filters))
+        .where(*_raw_conditions(filters, search_index=not by_range))
         .order_by(posts.c.created_at.desc())
         .limit(limit)
     )
@@ -882,8 +892,8 @@ def rising_terms(
     tokenising cost the spike drivers 0.3 s per 20,000 posts at a million stored."""
     with _engine(store).connect() as conn:
         model = model if model is not None else _top_model(conn)
-        window_texts = _texts(conn, window, model, sample)
-        baseline_texts = _texts(conn, baseline, model, baseline_sample)
+        window_texts = _texts(conn, store, window, model, sample)
+        baseline_texts = _texts(conn, store, baseline, model, baseline_sample)
     window_counts, baseline_counts = terms(window_texts), terms(baseline_texts)
     n_window, n_baseline = max(len(window_texts), 1), max(len(baseline_texts), 1)
     rows = []
@@ -958,23 +968,28 @@ def posts_page(
         plan = _grid_plan(conn, store, filters, model, max(0, offset) + limit)
         if plan == "empty":
             return _tidy_posts(pd.DataFrame())
-        walk = plan != "matches"
+        walk = plan in ("index", "walk")  # else sort the posts found
         columns = _post_columns()
         sort_column = {column.key: column for column in columns}[sort_by]
         # Ties in platform go by time, in the same direction, so (platform, created_at) is walked.
-        order_columns = [sort_column, *([posts.c.created_at] if sort_by == "platform" else []), posts.c.id]
-        if not walk:  # sort the keyword's matches instead of walking a sort index
+        # Last ties go by the row's place on SQLite, which every index holds after its own
+        # columns: with the id the walk had to sort each run of equal values, and the
+        # lowest engagement is shared by a third of the posts (0.2-0.5 s at a million).
+        tie = sa.literal_column("posts.rowid") if conn.dialect.name == "sqlite" else posts.c.id
+        order_columns = [sort_column, *([posts.c.created_at] if sort_by == "platform" else []), tie]
+        if not walk:  # sort the keyword's posts instead of walking a sort index
             order_columns = [_unindexed(column) for column in order_columns]
+        by_range = plan == "range"
         query = (
             sa.select(*columns)
             .select_from(_joined(model))
             .where(
                 *_raw_conditions(
                     filters,
-                    time_index=walk and sort_by not in INDEXED_SORTS,
-                    platform_index=walk and sort_by not in ("created_at", "engagement"),
+                    time_index=by_range or (walk and sort_by not in INDEXED_SORTS),
+                    platform_index=by_range or (walk and sort_by not in ("created_at", "engagement")),
                     posts_first=sort_by in ("created_at", *INDEXED_SORTS),
-                    search_index=plan != "walk",
+                    search_index=plan in ("index", "matches"),
                 )
             )
             .order_by(*(column.desc() if descending else column.asc() for column in order_columns))
@@ -985,37 +1000,82 @@ def posts_page(
     return _tidy_posts(frame)
 
 
-GridPlan = Literal["index", "walk", "matches", "empty"]
+GridPlan = Literal["index", "walk", "matches", "range", "empty"]
+
+# Reading a post of a time and platform range with its text costs about three times as much
+# as taking one of a keyword's matches from the search index (at a million posts: 64,000
+# posts of 3 days read in 92 ms; a keyword's 114,000 matches listed in 35-80 ms).
+RANGE_COST = 3
+
+
+@dataclass(frozen=True)
+class _KeywordCounts:
+    """What a keyword's rollup rows (``monitor.keyword_rollups``) tell about a view of it."""
+
+    matches: int  # posts that match the keyword
+    passing: int  # of those, the ones passing every filter
+    in_range: int | None  # posts in the filters' time and platform range (None: not known)
+
+    @property
+    def by_range(self) -> bool:
+        """Whether reading the range's posts finds the keyword's posts cheaper than the
+        search index does (a spike's day on one platform: 4-5 ms instead of 10-40 ms)."""
+        return self.in_range is not None and RANGE_COST * self.in_range < self.matches
+
+
+def _keyword_counts(
+    conn: Connection, store: Store | Engine, filters: Filters, model: str | None, wait: bool = True
+) -> _KeywordCounts | None:
+    """The counts for a keyword view, or None without a keyword or its rows (``wait``: see
+    ``KeywordRollups.rows``)."""
+    keywords = store.keywords if isinstance(store, Store) else None
+    if not filters.keyword or keywords is None or model is None:
+        return None
+    rows = keywords.rows(conn, filters.keyword, model, wait=wait)
+    if rows is None:
+        return None
+    in_range = None
+    if filters.start is not None or filters.end is not None or filters.platforms:
+        everything = keywords.rows(conn, ALL, model, wait=wait)
+        if everything is not None:
+            ranged = Filters(start=filters.start, end=filters.end, platforms=filters.platforms)
+            in_range = _posts_in(everything, ranged)
+    return _KeywordCounts(int(rows["posts"].sum()), _posts_in(rows, filters), in_range)
+
+
+def _posts_in(rows: pd.DataFrame, filters: Filters) -> int:
+    """How many posts of rollup ``rows`` pass ``filters`` (its keyword aside)."""
+    passing = _keyword_aggregate(rows, filters, by=(), bucket=None, mentions=False)
+    return int(passing["posts"].sum()) if not passing.empty else 0
 
 
 def _grid_plan(
     conn: Connection, store: Store | Engine, filters: Filters, model: str | None, wanted: int
 ) -> GridPlan:
-    """How the posts grid finds a page of a keyword's posts, from the keyword's rollup
-    (``monitor.keyword_rollups``), which tells how many posts match in all and under the
-    filters:
+    """How the posts grid finds a page of a keyword's posts, from what the keyword's rollup
+    tells (``_keyword_counts``): the cheapest of
 
-    - ``empty``: none match under the filters;
     - ``walk``: walk the sort order and check each post's text (a keyword in a tenth of
       all posts fills a page after a few hundred posts: 7 ms at a million posts, where
       the search index lists every match: 150 ms);
     - ``matches``: sort the keyword's matches (found through the search index) when so
       few of them pass the filters that walking would read most posts (2 s at a million);
-    - ``index``: walk the sort order checking the search index's list (no rollup known)."""
-    keywords = store.keywords if isinstance(store, Store) else None
-    if not filters.keyword or keywords is None or model is None:
+    - ``range``: sort the posts of the filters' time and platform range whose text has
+      the keyword, when that range is small next to the matches;
+
+    or ``empty`` when none pass the filters, and ``index`` when nothing is known: walk the
+    sort order checking the search index's list."""
+    counts = _keyword_counts(conn, store, filters, model)
+    if counts is None:
         return "index"
-    rows = keywords.rows(conn, filters.keyword, model)
-    if rows is None:
-        return "index"
-    passing = _keyword_aggregate(rows, filters, by=(), bucket=None, mentions=False)
-    passing_count = int(passing["posts"].sum()) if not passing.empty else 0
-    if passing_count == 0:
+    if counts.passing == 0:
         return "empty"
-    matches = int(rows["posts"].sum())
     total = max_rowid(conn, posts) or 0  # about the number of posts: they are never deleted
     # Walking reads about wanted * total / passing posts; the matches cost about their number.
-    return "walk" if wanted * total < passing_count * matches else "matches"
+    costs: dict[GridPlan, float] = {"walk": wanted * total / counts.passing, "matches": counts.matches}
+    if counts.in_range is not None:
+        costs["range"] = RANGE_COST * counts.in_range
+    return min(costs, key=costs.__getitem__)
 
 
 def _unindexed(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:

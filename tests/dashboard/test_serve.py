@@ -25,7 +25,14 @@ def test_monitor_serve_runs_worker_processes_that_answer(known_store: Store, tmp
     config = tmp_path / "monitor.yaml"
     config.write_text("dashboard: {host: 127.0.0.1, refresh: 2s}\n", encoding="utf-8")
     port = free_port()
-    env = {**os.environ, "MONITOR_DB_URL": known_store.url, "MONITOR_CONFIG": str(config)}
+    scratch = tmp_path / "tmp"  # where the workers' shared keyword directory goes
+    scratch.mkdir()
+    env = {
+        **os.environ,
+        "MONITOR_DB_URL": known_store.url,
+        "MONITOR_CONFIG": str(config),
+        "TMPDIR": str(scratch),
+    }
     command = [sys.executable, "-m", "monitor.cli", "serve", "--port", str(port), "--workers", "2"]
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
@@ -43,6 +50,8 @@ def test_monitor_serve_runs_worker_processes_that_answer(known_store: Store, tmp
         with httpx.Client(base_url=base, timeout=10) as client:  # several requests, maybe both workers
             assert all(client.get("/posts").status_code == 200 for _ in range(6))
         assert log.read_text().count("Booting worker") == 2
+        assert [path.name[:21] for path in scratch.iterdir()] == ["ban-monitor-keywords-"]
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0, log.read_text()
+    assert list(scratch.iterdir()) == []  # removed with the server

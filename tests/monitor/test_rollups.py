@@ -142,23 +142,30 @@ def keyword_views(store: Store, keyword: str) -> list[pd.DataFrame]:
     frames = [frame.sort_values(list(frame.columns[:2])).reset_index(drop=True) for frame in frames]
     # The grid walks the sort order, sorts the matches or finds none, by what the keyword's
     # rows tell: whichever way, the same page as without them.
+    # A day of one platform: few posts next to the keyword's matches, read by their range.
+    day = base.replace(start=START.date(), end=START.date(), platforms=("x",))
     pages = [
         queries.posts_page(store, filters, MODEL, sort_by=by, limit=limit)
-        for filters in (base, narrowed, base.replace(platforms=("nowhere",)))
+        for filters in (base, narrowed, base.replace(platforms=("nowhere",)), day)
         for by in ("created_at", "engagement", "platform")
         for limit in (1, 5)
     ]
-    return frames + pages
+    hourly = queries.aggregate(store, day, MODEL, by=("sentiment",), bucket="hour")
+    terms = queries.rising_terms(store, day, base.replace(platforms=("x",)), MODEL, limit=50)
+    return [*frames, *pages, hourly.sort_values(list(hourly.columns[:2])).reset_index(drop=True), terms]
 
 
 @pytest.mark.parametrize("seed", [4, 5])
-def test_keyword_rollups_answer_as_the_posts_do_while_writes_go_on(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize("sum_after", [0.1, float("inf")])  # followed rows summed by key, or never
+def test_keyword_rollups_answer_as_the_posts_do_while_writes_go_on(
+    tmp_path: Path, seed: int, sum_after: float
+) -> None:
     from monitor.keyword_rollups import KeywordRollups
 
     rng = random.Random(seed)
     store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
     plain = Store(store.url)  # the same database read without keyword rollups
-    store.keywords = KeywordRollups()
+    store.keywords = KeywordRollups(sum_after=sum_after)
     written = [random_post(rng, n) for n in range(40)]
     store.write_batch(written)
     number, scored, rescores = len(written), set(), 0
@@ -250,3 +257,72 @@ def test_views_without_a_keyword_answer_from_memory_as_the_rollup_does(tmp_path:
             store.save_scores(random_score(rng, post.id, MODEL) for post in batch[:3])
         assert_same_frames(keyword_views(store, ""), keyword_views(plain, ""))
     assert store.keywords.builds == 2  # from the stored rollup at the start and after the refresh
+
+
+def test_processes_sharing_a_directory_read_each_keyword_once(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from monitor.keyword_rollups import KeywordRollups
+
+    rng = random.Random(9)
+    shared = tmp_path / "keywords"
+    shared.mkdir()
+    url = f"sqlite:///{tmp_path / 'monitor.db'}"
+    plain, first, second = Store(url), Store(url), Store(url)  # three "processes"
+    first.keywords, second.keywords = KeywordRollups(shared_dir=shared), KeywordRollups(shared_dir=shared)
+    written = [random_post(rng, n) for n in range(60)]
+    plain.write_batch(written)
+    plain.save_scores(random_score(rng, post.id, MODEL) for post in written[:20])
+
+    def views(store: Store) -> list[pd.DataFrame]:
+        return keyword_views(store, "rednote")
+
+    # Both start on the same keyword at once: one reads the posts, the other waits and loads.
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(views, [first, second]))
+    assert first.keywords.builds + second.keywords.builds == 1
+    assert first.keywords.loads + second.keywords.loads == 1
+    for answer in answers:
+        assert_same_frames(answer, views(plain))
+
+    # Writes since the shared file: a process loading it follows them.
+    batch = [random_post(rng, 100 + n) for n in range(8)]
+    plain.write_batch(batch)
+    plain.save_scores(random_score(rng, post.id, MODEL) for post in written[20:30] + batch[:2])
+    third = Store(url)
+    third.keywords = KeywordRollups(shared_dir=shared)
+    assert_same_frames(views(third), views(plain))
+    assert (third.keywords.builds, third.keywords.loads) == (0, 1)
+
+    # A replaced score cannot be followed: the file is stale and read again, then shared.
+    plain.save_scores([random_score(rng, written[0].id, MODEL)])
+    assert_same_frames(views(third), views(plain))
+    assert (third.keywords.builds, third.keywords.loads) == (1, 1)
+    fourth = Store(url)
+    fourth.keywords = KeywordRollups(shared_dir=shared)
+    assert_same_frames(views(fourth), views(plain))
+    assert (fourth.keywords.builds, fourth.keywords.loads) == (0, 1)
+
+
+def test_grid_plans_follow_what_the_keyword_rows_tell(tmp_path: Path) -> None:
+    from monitor import queries
+    from monitor.keyword_rollups import KeywordRollups
+    from monitor.queries import Filters
+
+    rng = random.Random(10)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    written = [random_post(rng, n) for n in range(300)]
+    store.write_batch(written)
+    store.save_scores(random_score(rng, post.id, MODEL) for post in written)
+    refresh_rollups(store, MODEL)
+    store.keywords = KeywordRollups()
+    every_day = Filters(keyword="tiktok")  # in most posts (titles too): walk the sort order
+    one_hour = Filters(keyword="tiktok", start=START.date(), end=START.date(), platforms=("x",))
+    rare = Filters(keyword="lemon8", platforms=("x",), sentiments=("negative",))
+    nowhere = Filters(keyword="tiktok", platforms=("nowhere",))
+    with store.engine.connect() as conn:
+        plans = [
+            queries._grid_plan(conn, store, filters, MODEL, 10) for filters in (every_day, one_hour, rare)
+        ]
+        assert plans == ["walk", "range", "matches"]
+        assert queries._grid_plan(conn, store, nowhere, MODEL, 10) == "empty"
