@@ -552,7 +552,7 @@ def rising_terms(terms: pd.DataFrame, title: str = "Terms that rose") -> go.Figu
             y=frame["term"],
             orientation="h",
             marker_color="#F59E0B",
-            text=frame["posts"].map("{:,} posts".format),
+            text=[f"{n:,} of {of:,} posts" for n, of in zip(frame["posts"], frame["sampled"], strict=True)],
             textposition="auto",
             hovertemplate="%{y}: ×%{x:.1f} vs baseline<extra></extra>",
         )

@@ -34,6 +34,23 @@ def layout(**_query: Any) -> html.Div:
     )
 
 
+CACHE_KEY = "compare"
+
+
+def build(context: DashboardContext, view: View) -> tuple[Any, Any]:
+    """The page for ``view``: sentiment distribution per platform and cross-mentions."""
+    distribution = figures.sentiment_distribution(
+        queries.sentiment_distribution(context.store, view.filters, view.model, max_lag=context.rollup_lag)
+    )
+    mentions = figures.cross_mentions(
+        queries.cross_mentions(context.store, view.filters, view.model, max_lag=context.rollup_lag),
+        context.events,
+    )
+    for figure in (distribution, mentions):
+        figure.update_layout(uirevision=view.revision)
+    return distribution, mentions
+
+
 def register(app: dash.Dash, context: DashboardContext) -> None:
     dash.register_page(__name__, path=PATH, name="Compare platforms", order=2, layout=layout)
 
@@ -45,21 +62,6 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, Any]:
         view = View.required(filters_data, version)
-
-        def build() -> tuple[Any, Any]:
-            distribution = figures.sentiment_distribution(
-                queries.sentiment_distribution(
-                    context.store, view.filters, view.model, max_lag=context.rollup_lag
-                )
-            )
-            mentions = figures.cross_mentions(
-                queries.cross_mentions(context.store, view.filters, view.model, max_lag=context.rollup_lag),
-                context.events,
-            )
-            for figure in (distribution, mentions):
-                figure.update_layout(uirevision=view.revision)
-            return distribution, mentions
-
-        return context.cached(("compare", *view.key), version, build)
+        return context.cached((CACHE_KEY, *view.key), version, lambda: build(context, view))
 
     register_drill_down(app, (DISTRIBUTION_GRAPH, MENTIONS_GRAPH))

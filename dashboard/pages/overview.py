@@ -76,6 +76,16 @@ def _change(value: float, template: str) -> html.Span:
     return html.Span(template.format(value), className=css)
 
 
+CACHE_KEY = "overview"
+
+
+def build(context: DashboardContext, view: View) -> tuple[Any, ...]:
+    """The page for ``view``: platform cards, sentiment and volume charts."""
+    summary = queries.platform_summary(context.store, view.filters, view.model, max_lag=context.rollup_lag)
+    _, sentiment, volume = timeline_charts(context, view)
+    return platform_cards(summary), sentiment, volume
+
+
 def register(app: dash.Dash, context: DashboardContext) -> None:
     dash.register_page(__name__, path=PATH, name="Overview", order=0, layout=layout)
 
@@ -88,14 +98,6 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, ...]:
         view = View.required(filters_data, version)
-
-        def build() -> tuple[Any, ...]:
-            summary = queries.platform_summary(
-                context.store, view.filters, view.model, max_lag=context.rollup_lag
-            )
-            _, sentiment, volume = timeline_charts(context, view)
-            return platform_cards(summary), sentiment, volume
-
-        return context.cached(("overview", *view.key), version, build)
+        return context.cached((CACHE_KEY, *view.key), version, lambda: build(context, view))
 
     register_drill_down(app, (SENTIMENT_GRAPH, VOLUME_GRAPH))

@@ -104,6 +104,18 @@ def drivers(context: DashboardContext, view: View, spike: dict[str, Any]) -> lis
     ]
 
 
+CACHE_KEY = "spikes"
+
+
+def build(context: DashboardContext, view: View) -> tuple[Any, ...]:
+    """The page for ``view``: volume and sentiment charts and the spikes, newest first."""
+    found, sentiment, volume = timeline_charts(context, view)
+    strength = found["score"].abs()
+    ranked = found.assign(strength=strength).sort_values(["bucket_ts", "strength"], ascending=False)
+    records = ranked[["platform", "bucket_ts", "kind", "value", "baseline", "score", "direction"]]
+    return volume, sentiment, records.to_dict("records")
+
+
 def register(app: dash.Dash, context: DashboardContext) -> None:
     dash.register_page(__name__, path=PATH, name="Spikes", order=3, layout=layout)
 
@@ -116,16 +128,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, ...]:
         view = View.required(filters_data, version)
-
-        def build() -> tuple[Any, ...]:
-            found, sentiment, volume = timeline_charts(context, view)
-            ranked = found.assign(strength=found["score"].abs()).sort_values(
-                ["bucket_ts", "strength"], ascending=False
-            )
-            records = ranked[["platform", "bucket_ts", "kind", "value", "baseline", "score", "direction"]]
-            return volume, sentiment, records.to_dict("records")
-
-        return context.cached(("spikes", *view.key), version, build)
+        return context.cached((CACHE_KEY, *view.key), version, lambda: build(context, view))
 
     @app.callback(
         Output(SELECTED, "data"),

@@ -33,6 +33,23 @@ def layout(**_query: Any) -> html.Div:
     )
 
 
+CACHE_KEY = "topics"
+
+
+def build(context: DashboardContext, view: View) -> tuple[Any, Any]:
+    """The page for ``view``: topic shares over time and the topic-by-platform heatmap."""
+    share = figures.topic_share_over_time(
+        queries.topic_share(context.store, view.filters, view.model, max_lag=context.rollup_lag),
+        context.events,
+    )
+    heatmap = figures.topic_heatmap(
+        queries.topic_platform_sentiment(context.store, view.filters, view.model, max_lag=context.rollup_lag)
+    )
+    for figure in (share, heatmap):
+        figure.update_layout(uirevision=view.revision)
+    return share, heatmap
+
+
 def register(app: dash.Dash, context: DashboardContext) -> None:
     dash.register_page(__name__, path=PATH, name="Topics", order=1, layout=layout)
 
@@ -44,21 +61,6 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, Any]:
         view = View.required(filters_data, version)
-
-        def build() -> tuple[Any, Any]:
-            share = figures.topic_share_over_time(
-                queries.topic_share(context.store, view.filters, view.model, max_lag=context.rollup_lag),
-                context.events,
-            )
-            heatmap = figures.topic_heatmap(
-                queries.topic_platform_sentiment(
-                    context.store, view.filters, view.model, max_lag=context.rollup_lag
-                )
-            )
-            for figure in (share, heatmap):
-                figure.update_layout(uirevision=view.revision)
-            return share, heatmap
-
-        return context.cached(("topics", *view.key), version, build)
+        return context.cached((CACHE_KEY, *view.key), version, lambda: build(context, view))
 
     register_drill_down(app, (SHARE_GRAPH, HEATMAP), topic_alone=True)

@@ -117,3 +117,33 @@ def test_store_totals_are_read_again_only_after_the_refresh_period() -> None:
     time.sleep(0.35)
     assert snapshot.get().posts == 2
     assert snapshot.read_at is not None
+
+
+def test_a_warmed_up_app_answers_the_landing_views_from_its_cache(config: Config, known_store: Store) -> None:
+    from dashboard.app import warm_up
+    from dashboard.pages import compare, overview, spikes, topics
+    from monitor.queries import Filters
+
+    pages = {
+        overview: [
+            (overview.CARDS, "children"),
+            (overview.SENTIMENT_GRAPH, "figure"),
+            (overview.VOLUME_GRAPH, "figure"),
+        ],
+        topics: [(topics.SHARE_GRAPH, "figure"), (topics.HEATMAP, "figure")],
+        compare: [(compare.DISTRIBUTION_GRAPH, "figure"), (compare.MENTIONS_GRAPH, "figure")],
+        spikes: [
+            (spikes.VOLUME_GRAPH, "figure"),
+            (spikes.SENTIMENT_GRAPH, "figure"),
+            (spikes.SPIKES, "data"),
+        ],
+    }
+    warmed, cold = create_app(config, known_store), create_app(config, known_store)
+    warm_up(warmed)
+    context = warmed.server.config["BAN_MONITOR_CONTEXT"]
+    misses = context.cache.misses
+    held = shell.data_version(context.totals.get())  # what the browser's data version holds
+    landing = [(shell.FILTERS, "data", Filters().to_dict()), (shell.DATA_VERSION, "data", held)]
+    for page, outputs in pages.items():
+        assert call(warmed, outputs, landing) == call(cold, outputs, landing)
+        assert context.cache.misses == misses, page  # the page came from what warm_up drew
