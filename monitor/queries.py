@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from monitor.keyword_rollups import ALL, keyword_match
 from monitor.models import SENTIMENTS
 from monitor.rollups import DAY, MENTIONS, mention_condition, rollup_coverage, rollup_daily, rollup_hourly
-from monitor.store import SearchPrefilter, Store, max_rowid, posts, rejects, runs, scores
+from monitor.store import SearchPrefilter, Store, max_rowid, posts, rejects, runs, scores, store_state
 
 HOUR = 3_600
 Bucket = Literal["day", "hour"]
@@ -876,6 +876,26 @@ def _texts(
     return list(conn.execute(query).scalars())
 
 
+@dataclass(frozen=True)
+class TermCounts:
+    """How many of ``posts`` read posts use each term (``terms``)."""
+
+    counts: Counter[str]
+    posts: int
+
+
+def term_counts(
+    store: Store | Engine, filters: Filters, model: str | None, sample: int = 5_000
+) -> TermCounts:
+    """The terms of the newest ``sample`` posts passing ``filters``. A rate from 5,000
+    posts is within about 1.4 points (95%); reading and tokenising cost about 15 ms per
+    1,000 posts at a million stored."""
+    with _engine(store).connect() as conn:
+        model = model if model is not None else _top_model(conn)
+        texts = _texts(conn, store, filters, model, sample)
+    return TermCounts(terms(texts), len(texts))
+
+
 def rising_terms(
     store: Store | Engine,
     window: Filters,
@@ -885,30 +905,52 @@ def rising_terms(
     sample: int = 5_000,
     baseline_sample: int = 5_000,
 ) -> pd.DataFrame:
-    """Terms that rose in ``window`` against ``baseline``: term, posts (of the ``sampled``
-    window posts that use it), window_rate, baseline_rate (shares of posts using it) and
-    lift (smoothed ratio). Rates come from the newest ``sample`` window posts and
-    ``baseline_sample`` baseline posts: a rate from 5,000 posts is within about 1.4 points
-    (95%), and reading and tokenising cost 15 ms per 1,000 posts, on every redraw of a
-    spike that is still growing."""
-    with _engine(store).connect() as conn:
-        model = model if model is not None else _top_model(conn)
-        window_texts = _texts(conn, store, window, model, sample)
-        baseline_texts = _texts(conn, store, baseline, model, baseline_sample)
-    window_counts, baseline_counts = terms(window_texts), terms(baseline_texts)
-    n_window, n_baseline = max(len(window_texts), 1), max(len(baseline_texts), 1)
+    """Terms that rose in ``window`` against ``baseline`` (see ``rising``), from the newest
+    ``sample`` window posts and ``baseline_sample`` baseline posts (see ``term_counts``)."""
+    return rising(
+        term_counts(store, window, model, sample), term_counts(store, baseline, model, baseline_sample), limit
+    )
+
+
+def rising(window: TermCounts, baseline: TermCounts, limit: int = 15) -> pd.DataFrame:
+    """The terms used more in ``window`` than in ``baseline``, most risen first: term,
+    posts (of the ``sampled`` window posts that use it), window_rate, baseline_rate
+    (shares of posts using it) and lift (smoothed ratio, above 1.5)."""
+    n_window, n_baseline = max(window.posts, 1), max(baseline.posts, 1)
     rows = []
-    for term, count in window_counts.items():
+    for term, count in window.counts.items():
         if count < 3:
             continue
         window_rate = count / n_window
-        baseline_rate = baseline_counts.get(term, 0) / n_baseline
-        lift = window_rate / ((baseline_counts.get(term, 0) + 0.5) / (n_baseline + 1))
+        baseline_rate = baseline.counts.get(term, 0) / n_baseline
+        lift = window_rate / ((baseline.counts.get(term, 0) + 0.5) / (n_baseline + 1))
         rows.append((term, count, window_rate, baseline_rate, lift))
     frame = pd.DataFrame(rows, columns=["term", "posts", "window_rate", "baseline_rate", "lift"])
-    frame["sampled"] = len(window_texts)
+    frame["sampled"] = window.posts
     frame = frame[frame["lift"] > 1.5]
     return frame.sort_values(["lift", "posts"], ascending=False, ignore_index=True).head(limit)
+
+
+def range_version(store: Store | Engine, filters: Filters, model: str | None) -> tuple[int, ...] | None:
+    """What changes whenever a post of the filters' platforms and dates is added, scored
+    or scored again: its posts, its scored posts, and the store's last change that
+    rollups could not follow (a replaced or deleted score). Work derived from those posts
+    alone (their text, their scores) can be kept while it stands, across data versions;
+    their engagement is not covered. None when the daily rows are not kept in memory
+    (``monitor.keyword_rollups``) or not current."""
+    keywords = store.keywords if isinstance(store, Store) else None
+    if keywords is None or model is None:
+        return None
+    with _engine(store).connect() as conn:
+        rows = keywords.rows(conn, ALL, model, wait=False)
+        if rows is None:
+            return None
+        unfollowed = conn.execute(sa.select(store_state.c.unfollowed).where(store_state.c.id == 1)).scalar()
+    ranged = Filters(start=filters.start, end=filters.end, platforms=filters.platforms)
+    counts = _keyword_aggregate(rows, ranged, by=(), bucket=None, mentions=False)
+    if counts.empty:
+        return 0, 0, unfollowed or 0
+    return int(counts["posts"].sum()), int(counts["scored"].sum()), unfollowed or 0
 
 
 def spike_filters(

@@ -4,6 +4,7 @@ and hourly rollups hold exactly what a rebuild from the posts would."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -326,3 +327,36 @@ def test_grid_plans_follow_what_the_keyword_rows_tell(tmp_path: Path) -> None:
         ]
         assert plans == ["walk", "range", "matches"]
         assert queries._grid_plan(conn, store, nowhere, MODEL, 10) == "empty"
+
+
+def test_a_range_version_moves_with_the_posts_of_its_range_alone(tmp_path: Path) -> None:
+    from monitor.keyword_rollups import KeywordRollups
+    from monitor.queries import Filters, range_version
+
+    rng = random.Random(11)
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    written = [random_post(rng, n) for n in range(80)]
+    store.write_batch(written)
+    refresh_rollups(store, MODEL)
+    store.keywords = KeywordRollups()
+    first_day = Filters(start=START.date(), end=START.date(), platforms=("x",))
+    inside = [post for post in written if post.platform == "x" and post.created_at.date() == START.date()]
+    assert inside
+
+    def moved_post(number: int, platform: str, days: int) -> Post:
+        return replace(random_post(rng, number), platform=platform, created_at=START + timedelta(days=days))
+
+    held = range_version(store, first_day, MODEL)
+    assert held is not None
+    store.write_batch([moved_post(100, "tiktok", 0), moved_post(101, "x", 2)])  # outside the range
+    assert range_version(store, first_day, MODEL) == held
+    store.write_batch([moved_post(102, "x", 0)])  # a new post inside
+    assert range_version(store, first_day, MODEL) not in (held, None)
+    held = range_version(store, first_day, MODEL)
+    store.save_scores([random_score(rng, inside[0].id, MODEL)])  # scored
+    assert range_version(store, first_day, MODEL) not in (held, None)
+    held = range_version(store, first_day, MODEL)
+    store.save_scores([random_score(rng, inside[0].id, MODEL)])  # scored again: not known until a refresh
+    assert range_version(store, first_day, MODEL) is None
+    refresh_rollups(store, MODEL)
+    assert range_version(store, first_day, MODEL) not in (held, None)
