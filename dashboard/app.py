@@ -19,6 +19,7 @@ process (gunicorn needs the main thread and forks).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -70,15 +71,23 @@ def warm_up(app: dash.Dash) -> None:
     """Draw the chart pages' landing view (no filters) once, in the process that forks the
     workers. They inherit what that read and loaded: the store's totals, the filter bar's
     choices, the rows of views without a keyword, the plotly modules a first chart imports
-    (0.1-0.2 s) and the pages themselves in the cache, for as long as the data version
-    stands. Otherwise each worker pays 0.5-0.7 s of that on its first requests, just when
-    every analyst opens a page after a restart."""
+    (0.1-0.2 s) and the pages themselves in the cache (with the drivers of the spike the
+    Spikes page opens on), for as long as the data version stands. Otherwise each worker
+    pays 0.5-0.7 s of that on its first requests, just when every analyst opens a page
+    after a restart."""
     context: shell.DashboardContext = app.server.config["BAN_MONITOR_CONTEXT"]
     shell.layout(context)  # with the filter bar's choices
     version = shell.data_version(context.totals.get())
     view = shell.View.from_stores(Filters().to_dict(), version)
-    for page in CHART_PAGES:
-        context.cached((page.CACHE_KEY, *view.key), version, lambda page=page: page.build(context, view))
+    drawn = {
+        page: context.cached(
+            (page.CACHE_KEY, *view.key), version, lambda page=page: page.build(context, view)
+        )
+        for page in CHART_PAGES
+    }
+    found = json.loads(json.dumps(drawn[spikes][2]))  # the spikes list, as the browser sends it back
+    if found:  # what drove the newest spike, which the Spikes page opens on
+        spikes.cached_drivers(context, view, version, found[0])
 
 
 def serve(

@@ -129,6 +129,16 @@ def build(context: DashboardContext, view: View) -> tuple[Any, ...]:
     return volume, sentiment, records.to_dict("records")
 
 
+def cached_drivers(
+    context: DashboardContext, view: View, version: dict[str, Any] | None, spike: dict[str, Any]
+) -> list[Any]:
+    """``drivers``, cached per view, spike (a record of ``build``'s list) and data version."""
+    spike_key = tuple(sorted((name, str(value)) for name, value in spike.items()))
+    return context.cached(
+        ("spike-drivers", *view.key, spike_key), version, lambda: drivers(context, view, version, spike)
+    )
+
+
 def register(app: dash.Dash, context: DashboardContext) -> None:
     dash.register_page(__name__, path=PATH, name="Spikes", order=3, layout=layout)
 
@@ -174,11 +184,6 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
                 "Choose a spike to see what drove it.", className="bm-muted"
             )
         view = View.from_stores(filters_data, version)
-        spike = found[selected]
-        spike_key = tuple(sorted((name, str(value)) for name, value in spike.items()))
-        shown = context.cached(
-            ("spike-drivers", *view.key, spike_key), version, lambda: drivers(context, view, version, spike)
-        )
-        return spike_list(found, selected), shown
+        return spike_list(found, selected), cached_drivers(context, view, version, found[selected])
 
     register_drill_down(app, (VOLUME_GRAPH, SENTIMENT_GRAPH))

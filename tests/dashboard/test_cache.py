@@ -4,6 +4,7 @@ data version are re-read once per live refresh period."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import UTC, datetime
@@ -147,3 +148,42 @@ def test_a_warmed_up_app_answers_the_landing_views_from_its_cache(config: Config
     for page, outputs in pages.items():
         assert call(warmed, outputs, landing) == call(cold, outputs, landing)
         assert context.cache.misses == misses, page  # the page came from what warm_up drew
+
+
+def test_warm_up_also_finds_what_drove_the_spike_the_spikes_page_opens_on(
+    config: Config, tmp_path: Any
+) -> None:
+    from datetime import timedelta
+
+    from dashboard.app import warm_up
+    from dashboard.pages import spikes
+    from monitor.queries import Filters
+
+    store = Store(f"sqlite:///{tmp_path / 'spiky.db'}")
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    store.write_batch(
+        Post(
+            platform="x",
+            native_id=f"{day}-{n}",
+            text="moving to rednote tonight" if day == 12 else f"an ordinary day {n % 7}",
+            created_at=start + timedelta(days=day, minutes=n),
+        )
+        for day in range(13)
+        for n in range(300 if day == 12 else 30)
+    )
+    warmed, cold = create_app(config, store), create_app(config, store)
+    warm_up(warmed)
+    context = warmed.server.config["BAN_MONITOR_CONTEXT"]
+    misses = context.cache.misses
+    held = shell.data_version(context.totals.get())
+    landing = [(shell.FILTERS, "data", Filters().to_dict()), (shell.DATA_VERSION, "data", held)]
+    page = [(spikes.VOLUME_GRAPH, "figure"), (spikes.SENTIMENT_GRAPH, "figure"), (spikes.SPIKES, "data")]
+    found = call(warmed, page, landing)[f"{spikes.SPIKES}.data"]
+    assert found and found[0]["platform"] == "x"
+    opened = [(spikes.SELECTED, "data", 0)]
+    state = [(spikes.SPIKES, "data", found), *landing]
+    shown = [(spikes.LIST, "children"), (spikes.DRIVERS, "children")]
+    drivers = call(warmed, shown, opened, state)
+    assert drivers == call(cold, shown, opened, state)
+    assert "rednote" in json.dumps(drivers[f"{spikes.DRIVERS}.children"])
+    assert context.cache.misses == misses  # the page and the spike's drivers came from warm_up
