@@ -83,17 +83,19 @@ def drivers(
     bucket = queries.bucket_for(view.filters)
     window, baseline = queries.spike_filters(view.filters, spike["platform"], int(spike["bucket_ts"]), bucket)
 
-    def term_counts(filters: queries.Filters) -> queries.TermCounts:
+    def term_counts(filters: queries.Filters, sample: int) -> queries.TermCounts:
         # Kept while no post of those days and platforms changes, not just for one data
-        # version: the baseline's past days (60-120 ms to read) rarely do.
+        # version: the baseline's past days rarely do.
         held = queries.range_version(context.store, filters, view.model)
         return context.cached(
-            ("terms", filters, view.model),
+            ("terms", filters, view.model, sample),
             {"range": held} if held is not None else version,
-            lambda: queries.term_counts(context.store, filters, view.model),
+            lambda: queries.term_counts(context.store, filters, view.model, sample),
         )
 
-    rising = queries.rising(term_counts(window), term_counts(baseline))
+    rising = queries.rising(
+        term_counts(window, queries.WINDOW_SAMPLE), term_counts(baseline, queries.BASELINE_SAMPLE)
+    )
     top = queries.top_posts(context.store, window, view.model, limit=5)
     posts = [
         html.Div(
