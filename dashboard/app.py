@@ -81,7 +81,9 @@ def warm_up(app: dash.Dash) -> None:
     view = shell.View.from_stores(Filters().to_dict(), version)
     drawn = {
         page: context.cached(
-            (page.CACHE_KEY, *view.key), version, lambda page=page: page.build(context, view)
+            (page.CACHE_KEY, *view.key),
+            context.view_version(view, version),
+            lambda page=page: page.build(context, view),
         )
         for page in CHART_PAGES
     }

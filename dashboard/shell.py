@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 import dash
@@ -93,6 +93,19 @@ class DashboardContext:
         """How old (seconds) the daily rollup behind the charts may be while collectors
         write: the live refresh period, which analysts already wait for new posts."""
         return self.refresh_ms // 1000
+
+    def view_version(self, view: View, version: dict[str, Any] | None) -> dict[str, Any] | None:
+        """What a page drawn from the posts of ``view``'s days and platforms (and of the
+        period of equal length before them, which the Overview compares with) is cached
+        under: their range version (``queries.range_version``), so a page whose days saw no
+        new or newly scored post is not drawn again for each new data version (an analyst
+        reading last month while today's posts arrive); the data version when that is not
+        known. Not for anything that shows engagement, which the range version ignores."""
+        filters = view.filters
+        if filters.start is not None and filters.end is not None:
+            filters = filters.replace(start=filters.start - timedelta(days=filters.days))
+        held = queries.range_version(self.store, filters, view.model)
+        return {"range": held} if held is not None else version
 
     def cached(
         self, key: tuple[Hashable, ...], version: dict[str, Any] | None, compute: Callable[[], T]

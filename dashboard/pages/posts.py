@@ -164,7 +164,7 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
         view = View.required(filters_data, version)
         total = context.cached(
             ("count", *view.key),
-            version,
+            context.view_version(view, version),
             lambda: queries.count_posts(context.store, view.filters, view.model, max_lag=context.rollup_lag),
         )
         return f"{total:,} posts match · {view.filters.start} to {view.filters.end}"

@@ -61,6 +61,8 @@ def register(app: dash.Dash, context: DashboardContext) -> None:
     )
     def update(filters_data: dict[str, Any] | None, version: dict[str, Any] | None) -> tuple[Any, Any]:
         view = View.required(filters_data, version)
-        return context.cached((CACHE_KEY, *view.key), version, lambda: build(context, view))
+        return context.cached(
+            (CACHE_KEY, *view.key), context.view_version(view, version), lambda: build(context, view)
+        )
 
     register_drill_down(app, (SHARE_GRAPH, HEATMAP), topic_alone=True)

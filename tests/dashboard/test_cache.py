@@ -187,3 +187,50 @@ def test_warm_up_also_finds_what_drove_the_spike_the_spikes_page_opens_on(
     assert drivers == call(cold, shown, opened, state)
     assert "rednote" in json.dumps(drivers[f"{spikes.DRIVERS}.children"])
     assert context.cache.misses == misses  # the page and the spike's drivers came from warm_up
+
+
+def test_a_page_is_drawn_again_only_when_posts_of_its_days_change(config: Config, tmp_path: Any) -> None:
+    from datetime import date, timedelta
+
+    from dashboard.pages import overview
+    from monitor.models import Score
+    from monitor.queries import Filters, store_totals
+    from monitor.rollups import refresh_rollups
+
+    store = Store(f"sqlite:///{tmp_path / 'days.db'}")
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+
+    def post(name: str, day: int) -> Post:
+        return Post(platform="x", native_id=name, text=f"post {name}", created_at=start + timedelta(days=day))
+
+    written = [post(f"{day}-{n}", day) for day in range(20) for n in range(3)]
+    store.write_batch(written)
+    store.save_scores(Score(p.id, "m@1", "positive", 0.5, {}, "ban", 0.9) for p in written)
+    refresh_rollups(store, "m@1")  # rollups current: the dashboard knows each range's version
+    app = create_app(config, store)
+    context = app.server.config["BAN_MONITOR_CONTEXT"]
+    period = Filters(start=date(2025, 1, 10), end=date(2025, 1, 12))  # compared with Jan 7-9
+
+    def cards() -> str:
+        version = shell.data_version(store_totals(store))
+        outputs = [
+            (overview.CARDS, "children"),
+            (overview.SENTIMENT_GRAPH, "figure"),
+            (overview.VOLUME_GRAPH, "figure"),
+        ]
+        result = call(
+            app, outputs, [(shell.FILTERS, "data", period.to_dict()), (shell.DATA_VERSION, "data", version)]
+        )
+        return json.dumps(result[f"{overview.CARDS}.children"])
+
+    assert '"9"' in cards()  # 3 days of 3 posts
+    misses = context.cache.misses
+    store.write_batch([post("late", 17), post("early", 2)])  # a new data version, other days
+    assert '"9"' in cards()
+    assert context.cache.misses == misses  # the same page, not drawn again
+    store.write_batch([post("inside", 11)])
+    assert '"10"' in cards()
+    assert context.cache.misses == misses + 1
+    store.write_batch([post("compared", 8)])  # the period the cards compare with
+    cards()
+    assert context.cache.misses == misses + 2
