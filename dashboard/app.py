@@ -19,6 +19,7 @@ process (gunicorn needs the main thread and forks).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -92,6 +93,24 @@ def warm_up(app: dash.Dash) -> None:
         spikes.cached_drivers(context, view, version, found[0])
 
 
+# Young-generation size before the cycle collector runs (CPython's default: 700).
+COLLECT_AFTER = 20_000
+
+
+def quiet_collector() -> None:
+    """Make the cycle collector's pauses rare, in the process that forks the workers. Each
+    full collection stops every request thread of a worker while it walks all objects;
+    under 20 analysts a worker ran one every 2-5 s, each 150-400 ms, which was most of the
+    slowest requests. Objects made before forking (modules, the app, what ``warm_up``
+    drew) are frozen out of the collector's walks (``gc.freeze``, as gunicorn advises for
+    preloaded apps, which also keeps those pages shared between workers), and the young
+    generation may grow to ``COLLECT_AFTER`` objects, so full walks come far less often."""
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(COLLECT_AFTER, middle, old)
+
+
 def serve(
     config: Config, store: Store, host: str | None = None, port: int | None = None, debug: bool = False
 ) -> None:
@@ -161,6 +180,7 @@ def serve_workers(
         store.keywords = KeywordRollups(build_in_background=True, shared_dir=shared)
         app = create_app(config, store)
         warm_up(app)
+        quiet_collector()
         address = f"[{host}]" if ":" in host else host
         options = {
             "bind": f"{address}:{port or config.dashboard.port}",

@@ -69,6 +69,7 @@ class DashboardContext:
     store: Store
     model: str | None = None  # a fixed model version; None: the one with the most scores
     cache: ViewCache = field(default_factory=ViewCache, compare=False, repr=False)
+    ranges: ViewCache = field(default_factory=ViewCache, compare=False, repr=False)  # see view_version
     totals: TotalsSnapshot = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -100,11 +101,16 @@ class DashboardContext:
         under: their range version (``queries.range_version``), so a page whose days saw no
         new or newly scored post is not drawn again for each new data version (an analyst
         reading last month while today's posts arrive); the data version when that is not
-        known. Not for anything that shows engagement, which the range version ignores."""
+        known. Not for anything that shows engagement, which the range version ignores.
+        Read once per data version and range: every request of every page asks."""
         filters = view.filters
         if filters.start is not None and filters.end is not None:
             filters = filters.replace(start=filters.start - timedelta(days=filters.days))
-        held = queries.range_version(self.store, filters, view.model)
+        ranged = Filters(start=filters.start, end=filters.end, platforms=filters.platforms)
+        held = self.ranges.get(
+            (ranged, view.model, version_key(version)),
+            lambda: queries.range_version(self.store, ranged, view.model),
+        )
         return {"range": held} if held is not None else version
 
     def cached(
