@@ -95,23 +95,28 @@ class DashboardContext:
         write: the live refresh period, which analysts already wait for new posts."""
         return self.refresh_ms // 1000
 
+    def range_version(
+        self, filters: Filters, model: str | None, version: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """What work drawn from the posts of ``filters``' days and platforms (their text,
+        their scores; not their engagement) is cached under: their range version
+        (``queries.range_version``), so it is not done again for each new data version
+        while no post of those days is added or scored (an analyst reading last month
+        while today's posts arrive); the data version when that is not known. Read once
+        per data version and range: every request of every page asks."""
+        ranged = filters.range_only()
+        held = self.ranges.get(
+            (ranged, model, version_key(version)), lambda: queries.range_version(self.store, ranged, model)
+        )
+        return {"range": held} if held is not None else version
+
     def view_version(self, view: View, version: dict[str, Any] | None) -> dict[str, Any] | None:
-        """What a page drawn from the posts of ``view``'s days and platforms (and of the
-        period of equal length before them, which the Overview compares with) is cached
-        under: their range version (``queries.range_version``), so a page whose days saw no
-        new or newly scored post is not drawn again for each new data version (an analyst
-        reading last month while today's posts arrive); the data version when that is not
-        known. Not for anything that shows engagement, which the range version ignores.
-        Read once per data version and range: every request of every page asks."""
+        """``range_version`` of a page's view, widened to the period of equal length before
+        it, which the Overview compares with."""
         filters = view.filters
         if filters.start is not None and filters.end is not None:
             filters = filters.replace(start=filters.start - timedelta(days=filters.days))
-        ranged = Filters(start=filters.start, end=filters.end, platforms=filters.platforms)
-        held = self.ranges.get(
-            (ranged, view.model, version_key(version)),
-            lambda: queries.range_version(self.store, ranged, view.model),
-        )
-        return {"range": held} if held is not None else version
+        return self.range_version(filters, view.model, version)
 
     def cached(
         self, key: tuple[Hashable, ...], version: dict[str, Any] | None, compute: Callable[[], T]

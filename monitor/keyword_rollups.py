@@ -188,7 +188,7 @@ class KeywordRollups:
     @staticmethod
     def _state(conn: Connection, entry: _Rows) -> tuple[int, bool]:
         """The store's generation, and whether ``entry`` must be read in full."""
-        generation, unfollowed = _store_state(conn)
+        generation, unfollowed = store_generations(conn)
         return generation, entry.frame is None or (unfollowed or 0) > entry.generation
 
     def _build_later(self, engine: Engine, entry: _Rows, keyword: str, model: str) -> None:
@@ -259,7 +259,7 @@ class KeywordRollups:
         except FileNotFoundError:
             return False
         marks = json.loads(table.schema.metadata[b"marks"])
-        generation, unfollowed = _store_state(conn)
+        generation, unfollowed = store_generations(conn)
         now = rowid_marks(conn)
         assert now is not None
         if (
@@ -305,7 +305,7 @@ def _file_lock(path: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def _store_state(conn: Connection) -> tuple[int, int | None]:
+def store_generations(conn: Connection) -> tuple[int, int | None]:
     """The store's generation, and the last one whose change rollups could not follow."""
     generation, unfollowed = conn.execute(
         sa.select(store_state.c.generation, store_state.c.unfollowed).where(store_state.c.id == 1)

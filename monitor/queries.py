@@ -22,10 +22,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from monitor.keyword_rollups import ALL, keyword_match
+from monitor.keyword_rollups import ALL, keyword_match, store_generations
 from monitor.models import SENTIMENTS
 from monitor.rollups import DAY, MENTIONS, mention_condition, rollup_coverage, rollup_daily, rollup_hourly
-from monitor.store import SearchPrefilter, Store, max_rowid, posts, rejects, runs, scores, store_state
+from monitor.store import SearchPrefilter, Store, max_rowid, posts, rejects, runs, scores
 
 HOUR = 3_600
 Bucket = Literal["day", "hour"]
@@ -137,6 +137,10 @@ class Filters:
             sentiments=tuple(data.get("sentiments") or ()),
             keyword=str(data.get("keyword") or ""),
         )
+
+    def range_only(self) -> Filters:
+        """Only the dates and platforms of these filters: the posts they range over."""
+        return Filters(start=self.start, end=self.end, platforms=self.platforms)
 
     @property
     def days(self) -> int:
@@ -952,9 +956,8 @@ def range_version(store: Store | Engine, filters: Filters, model: str | None) ->
         rows = keywords.rows(conn, ALL, model, wait=False)
         if rows is None:
             return None
-        unfollowed = conn.execute(sa.select(store_state.c.unfollowed).where(store_state.c.id == 1)).scalar()
-    ranged = Filters(start=filters.start, end=filters.end, platforms=filters.platforms)
-    counts = _keyword_aggregate(rows, ranged, by=(), bucket=None, mentions=False)
+        _, unfollowed = store_generations(conn)
+    counts = _keyword_aggregate(rows, filters.range_only(), by=(), bucket=None, mentions=False)
     if counts.empty:
         return 0, 0, unfollowed or 0
     return int(counts["posts"].sum()), int(counts["scored"].sum()), unfollowed or 0
@@ -1089,8 +1092,7 @@ def _keyword_counts(
     if filters.start is not None or filters.end is not None or filters.platforms:
         everything = keywords.rows(conn, ALL, model, wait=wait)
         if everything is not None:
-            ranged = Filters(start=filters.start, end=filters.end, platforms=filters.platforms)
-            in_range = _posts_in(everything, ranged)
+            in_range = _posts_in(everything, filters.range_only())
     return _KeywordCounts(int(rows["posts"].sum()), _posts_in(rows, filters), in_range)
 
 

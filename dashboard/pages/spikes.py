@@ -84,12 +84,10 @@ def drivers(
     window, baseline = queries.spike_filters(view.filters, spike["platform"], int(spike["bucket_ts"]), bucket)
 
     def term_counts(filters: queries.Filters, sample: int) -> queries.TermCounts:
-        # Kept while no post of those days and platforms changes, not just for one data
-        # version: the baseline's past days rarely do.
-        held = queries.range_version(context.store, filters, view.model)
+        # Kept while no post of those days changes: the baseline's past days rarely do.
         return context.cached(
             ("terms", filters, view.model, sample),
-            {"range": held} if held is not None else version,
+            context.range_version(filters, view.model, version),
             lambda: queries.term_counts(context.store, filters, view.model, sample),
         )
 

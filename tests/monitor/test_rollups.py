@@ -66,6 +66,16 @@ def random_score(rng: random.Random, post_id: str, model: str) -> Score:
     return Score(post_id, model, sentiment, value, probs, topic, 0.5, lang=rng.choice([None, "en"]))
 
 
+def scored_store(tmp_path: Path, rng: random.Random, count: int) -> tuple[Store, list[Post]]:
+    """A store of ``count`` random posts, all scored under ``MODEL``, rollups current."""
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    written = [random_post(rng, n) for n in range(count)]
+    store.write_batch(written)
+    store.save_scores(random_score(rng, post.id, MODEL) for post in written)
+    refresh_rollups(store, MODEL)
+    return store, written
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_writes_keep_rollups_equal_to_a_rebuild(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
@@ -113,11 +123,7 @@ def test_writes_keep_rollups_equal_to_a_rebuild(tmp_path: Path, seed: int) -> No
 
 def test_a_replaced_score_leaves_the_rollup_behind_until_the_next_refresh(tmp_path: Path) -> None:
     rng = random.Random(5)
-    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
-    posts = [random_post(rng, n) for n in range(10)]
-    store.write_batch(posts)
-    store.save_scores(random_score(rng, post.id, MODEL) for post in posts)
-    refresh_rollups(store, MODEL)
+    store, posts = scored_store(tmp_path, rng, 10)
     store.save_scores([random_score(rng, posts[0].id, MODEL)])
     with store.engine.connect() as conn:
         assert rollup_coverage(conn, MODEL) == int(posts[0].created_at.timestamp()) // 86_400 * 86_400
@@ -310,12 +316,7 @@ def test_grid_plans_follow_what_the_keyword_rows_tell(tmp_path: Path) -> None:
     from monitor.keyword_rollups import KeywordRollups
     from monitor.queries import Filters
 
-    rng = random.Random(10)
-    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
-    written = [random_post(rng, n) for n in range(300)]
-    store.write_batch(written)
-    store.save_scores(random_score(rng, post.id, MODEL) for post in written)
-    refresh_rollups(store, MODEL)
+    store, _ = scored_store(tmp_path, random.Random(10), 300)
     store.keywords = KeywordRollups()
     every_day = Filters(keyword="tiktok")  # in most posts (titles too): walk the sort order
     one_hour = Filters(keyword="tiktok", start=START.date(), end=START.date(), platforms=("x",))
