@@ -116,15 +116,20 @@ def _set_next_run(store: Store, moment: datetime) -> None:
 def test_a_run_missed_while_down_runs_once_on_start_and_not_again_after_a_restart(
     known_store: Store, tmp_path: Path
 ) -> None:
-    path = write_config(tmp_path, known_store, "0 * * * *")  # hourly, on the hour
+    # Hourly, at the minute half an hour from now: no fire time falls during the test (on the
+    # hour it failed when the test ran across one, firing the new hour's run too).
+    now = datetime.now(UTC)
+    minute = (now.minute + 30) % 60
+    path = write_config(tmp_path, known_store, f"{minute} * * * *")
     config = load_config(path, env={})
     first = scheduler()
     add_report_jobs(first, config, known_store)
     first.start(paused=True)
     first.shutdown()
     # The service was down for the last three fire times.
-    now = datetime.now(UTC)
-    last_fire = now.replace(minute=0, second=0, microsecond=0)
+    last_fire = now.replace(minute=minute, second=0, microsecond=0)
+    if last_fire > now:
+        last_fire -= timedelta(hours=1)
     _set_next_run(known_store, last_fire - timedelta(hours=2))
 
     second = scheduler()
