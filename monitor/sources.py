@@ -119,21 +119,22 @@ def run_collector(
         cursor = store.get_cursor(source_name)
     oldest: int | None = None
     try:
-        for batch in collector.collect(cursor):
-            written = store.write_batch(
-                batch.posts, batch.rejects, source=source_name, cursor=batch.cursor, run_id=run_id
-            )
-            total += written
-            if written.new and batch.posts:
-                first = (
-                    batch.posts.oldest_ts()
-                    if isinstance(batch.posts, PostRows)
-                    else min(to_ts(post.created_at) for post in batch.posts)
+        with store.deferred_post_indexes():  # into an empty store: indexes built at the end
+            for batch in collector.collect(cursor):
+                written = store.write_batch(
+                    batch.posts, batch.rejects, source=source_name, cursor=batch.cursor, run_id=run_id
                 )
-                oldest = first if oldest is None else min(oldest, first)
-            if on_batch is not None:
-                on_batch(batch, written)
-            del batch  # written: let it go before the collector builds the next one
+                total += written
+                if written.new and batch.posts:
+                    first = (
+                        batch.posts.oldest_ts()
+                        if isinstance(batch.posts, PostRows)
+                        else min(to_ts(post.created_at) for post in batch.posts)
+                    )
+                    oldest = first if oldest is None else min(oldest, first)
+                if on_batch is not None:
+                    on_batch(batch, written)
+                del batch  # written: let it go before the collector builds the next one
     except BaseException as err:
         store.finish_run(run_id, status="failed", result=total, error=f"{type(err).__name__}: {err}")
         raise

@@ -328,3 +328,33 @@ def test_a_version_2_store_gets_search_triggers_that_skip_unindexed_posts(tmp_pa
     with upgraded.begin() as conn:
         conn.exec_driver_sql("DELETE FROM posts WHERE id = 'x:1'")
         conn.exec_driver_sql("INSERT INTO posts_search(posts_search) VALUES ('integrity-check')")
+
+
+def _post_indexes(store: Store) -> set[str]:
+    with store.engine.connect() as conn:
+        listed = (
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts' AND sql IS NOT NULL"
+        )
+        return set(conn.exec_driver_sql(listed).scalars())
+
+
+def test_a_run_into_an_empty_store_builds_the_post_indexes_at_its_end(tmp_path) -> None:
+    from monitor.store import posts
+
+    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    every = {index.name for index in posts.indexes}
+    assert _post_indexes(store) == every
+    with store.deferred_post_indexes():
+        assert _post_indexes(store) == set()  # rows go in without them
+        store.write_batch([make_post("1"), make_post("2")])
+    assert _post_indexes(store) == every
+    with store.deferred_post_indexes():  # the store holds posts now: nothing is deferred
+        assert _post_indexes(store) == every
+    # A run killed meanwhile leaves them out; the next opening of the store builds them.
+    killed = Store(f"sqlite:///{tmp_path / 'killed.db'}")
+    run = killed.deferred_post_indexes()
+    run.__enter__()  # and never left, as when the process is killed
+    killed.write_batch([make_post("1")])
+    assert _post_indexes(killed) == set()
+    assert _post_indexes(Store(killed.url)) == every
+    del run
