@@ -489,13 +489,17 @@ class Store:
         the next ``Store`` opens the file (``ensure_post_indexes``). Does nothing when the
         store holds posts or is not SQLite."""
         deferred = False
+        empty = "SELECT NOT EXISTS (SELECT 1 FROM posts)"
         if self.engine.dialect.name == "sqlite":
-            with self.engine.begin() as conn:
-                write_lock(conn)
-                if conn.exec_driver_sql("SELECT NOT EXISTS (SELECT 1 FROM posts)").scalar_one():
-                    for index in posts.indexes:
-                        index.drop(conn, checkfirst=True)
-                    deferred = True
+            with self.engine.connect() as conn:  # a read: most runs find posts and stop here
+                maybe_empty = conn.exec_driver_sql(empty).scalar_one()
+            if maybe_empty:
+                with self.engine.begin() as conn:
+                    write_lock(conn)
+                    if conn.exec_driver_sql(empty).scalar_one():  # still, under the write lock
+                        for index in posts.indexes:
+                            index.drop(conn, checkfirst=True)
+                        deferred = True
         try:
             yield
         finally:

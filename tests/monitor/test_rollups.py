@@ -66,13 +66,17 @@ def random_score(rng: random.Random, post_id: str, model: str) -> Score:
     return Score(post_id, model, sentiment, value, probs, topic, 0.5, lang=rng.choice([None, "en"]))
 
 
-def scored_store(tmp_path: Path, rng: random.Random, count: int) -> tuple[Store, list[Post]]:
-    """A store of ``count`` random posts, all scored under ``MODEL``, rollups current."""
+def scored_store(
+    tmp_path: Path, rng: random.Random, count: int, scored: int | None = None, refresh: bool = True
+) -> tuple[Store, list[Post]]:
+    """A store of ``count`` random posts, the first ``scored`` of them (all by default)
+    scored under ``MODEL``, with current rollups unless ``refresh`` is False."""
     store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
     written = [random_post(rng, n) for n in range(count)]
     store.write_batch(written)
-    store.save_scores(random_score(rng, post.id, MODEL) for post in written)
-    refresh_rollups(store, MODEL)
+    store.save_scores(random_score(rng, post.id, MODEL) for post in written[:scored])
+    if refresh:
+        refresh_rollups(store, MODEL)
     return store, written
 
 
@@ -201,12 +205,8 @@ def test_a_keyword_read_in_the_background_answers_from_the_posts_meanwhile(tmp_p
 
     from monitor.keyword_rollups import KeywordRollups
 
-    rng = random.Random(6)
-    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    store, _ = scored_store(tmp_path, random.Random(6), 60, scored=30, refresh=False)
     plain = Store(store.url)
-    posts = [random_post(rng, n) for n in range(60)]
-    store.write_batch(posts)
-    store.save_scores(random_score(rng, post.id, MODEL) for post in posts[:30])
     store.keywords = KeywordRollups(build_in_background=True, wait_seconds=0)
     expected = keyword_views(plain, "rednote")
     with store.engine.connect() as conn:
@@ -245,12 +245,8 @@ def test_views_without_a_keyword_answer_from_memory_as_the_rollup_does(tmp_path:
     from monitor.keyword_rollups import KeywordRollups
 
     rng = random.Random(8)
-    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
+    store, written = scored_store(tmp_path, rng, 50, scored=20)
     plain = Store(store.url)
-    written = [random_post(rng, n) for n in range(50)]
-    store.write_batch(written)
-    store.save_scores(random_score(rng, post.id, MODEL) for post in written[:20])
-    refresh_rollups(store, MODEL)
     store.keywords = KeywordRollups()
     for step in range(8):
         if step == 5:  # replaced scores: the rollup falls behind, the views read the store
@@ -335,10 +331,7 @@ def test_a_range_version_moves_with_the_posts_of_its_range_alone(tmp_path: Path)
     from monitor.queries import Filters, range_version
 
     rng = random.Random(11)
-    store = Store(f"sqlite:///{tmp_path / 'monitor.db'}")
-    written = [random_post(rng, n) for n in range(80)]
-    store.write_batch(written)
-    refresh_rollups(store, MODEL)
+    store, written = scored_store(tmp_path, rng, 80, scored=0)
     store.keywords = KeywordRollups()
     first_day = Filters(start=START.date(), end=START.date(), platforms=("x",))
     inside = [post for post in written if post.platform == "x" and post.created_at.date() == START.date()]
