@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
+import operator
 import os
 import socket
 import time
@@ -1070,20 +1072,60 @@ SQLITE_WRITE_CACHE_KIB = 64 * 1024
 SQLITE_WRITE_CHECKPOINT_PAGES = 10_000
 
 
-@functools.cache
-def _compiled_upsert(dialect: Any) -> tuple[str, tuple[int, ...]]:
-    """The post upsert compiled once per dialect: its SQL text and the positions of its
-    parameters in ``POST_COLUMNS``."""
-    compiled = _post_upsert(dialect.name).compile(dialect=dialect)
+# A batch at least this large binds only the columns whose values differ between its rows;
+# the others are written into the statement (see ``_common_values``).
+SQLITE_COMMON_VALUES_MIN_ROWS = 1000
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_upsert(dialect: Any, common: tuple[tuple[str, Any], ...] = ()) -> tuple[str, tuple[int, ...]]:
+    """The post upsert compiled once per dialect and set of common values: its SQL text and
+    the positions in ``POST_COLUMNS`` of the values it binds per row. ``common`` columns are
+    written into the statement as literals (NULL for None)."""
+    statement = _post_upsert(dialect.name)
+    if common:
+        given = dict(common)
+        statement = statement.values(
+            {
+                column.name: _sql_literal(column, given[column.name], dialect)
+                if column.name in given
+                else sa.bindparam(column.name)
+                for column in posts.columns
+            }
+        )
+    compiled = statement.compile(dialect=dialect)
     return str(compiled), tuple(POST_COLUMNS.index(name) for name in compiled.positiontup or ())
+
+
+def _sql_literal(column: sa.Column[Any], value: Any, dialect: Any) -> Any:
+    if value is None:
+        return sa.null()
+    return sa.literal_column(column.type.literal_processor(dialect)(value))
+
+
+def _common_values(rows: Sequence[tuple[Any, ...]]) -> tuple[tuple[str, Any], ...]:
+    """The columns (after the id) whose value is the same in every row: NULL where a
+    source has no such field, its platform, source and collection time. Binding a value
+    costs more than storing it; on a large import half the values are these."""
+    first = rows[0]
+    common = []
+    for position in range(1, len(first)):
+        value = first[position]
+        if value is None or (isinstance(value, int) and -(2**63) <= value < 2**63):
+            pass
+        elif not (isinstance(value, str) and len(value) <= 200 and "\x00" not in value):
+            continue
+        if not any(map(operator.ne, map(operator.itemgetter(position), rows), itertools.repeat(value))):
+            common.append((POST_COLUMNS[position], value))
+    return tuple(common)
 
 
 def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult:
     """The SQLite write path of ``write_batch``: one driver-level executemany of plain
-    tuples. New posts are told from updated ones by rowid (a new row always gets a rowid
-    above the largest one), so no lookup per post is needed; the write lock is taken
-    first so no other writer's rows can fall in between."""
-    sql, positions = _compiled_upsert(conn.dialect)
+    tuples, holding only the values that differ between rows. New posts are told from
+    updated ones by rowid (a new row always gets a rowid above the largest one), so no
+    lookup per post is needed; the write lock is taken first so no other writer's rows can
+    fall in between."""
     rows: dict[str, tuple[Any, ...]] = {}
     # The last copy of a post in a batch wins, as it would across batches.
     if isinstance(batch, PostRows):  # rows already: a bulk reader's batch
@@ -1093,14 +1135,18 @@ def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult
         for post in batch:
             row = PostRows.row_of(post, collected)
             rows[row[0]] = row
-    values: Any = rows.values()
-    if positions != tuple(range(len(POST_COLUMNS))):
-        values = [tuple(row[i] for i in positions) for row in values]
+    values: Any = list(rows.values())
+    common = _common_values(values) if len(values) >= SQLITE_COMMON_VALUES_MIN_ROWS else ()
+    sql, positions = _compiled_upsert(conn.dialect, common)
+    if len(positions) == 1:  # only the id differs
+        values = [(row[0],) for row in values]
+    elif positions != tuple(range(len(POST_COLUMNS))):
+        values = list(map(operator.itemgetter(*positions), values))
     write_lock(conn)
     conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
     conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {SQLITE_WRITE_CHECKPOINT_PAGES}")
     mark = max_rowid(conn, posts)
-    conn.exec_driver_sql(sql, list(values))
+    conn.exec_driver_sql(sql, values)
     new, first = conn.exec_driver_sql(
         "SELECT count(*), min(created_at) FROM posts WHERE rowid > ?", (mark,)
     ).one()

@@ -358,3 +358,43 @@ def test_a_run_into_an_empty_store_builds_the_post_indexes_at_its_end(tmp_path) 
     assert _post_indexes(killed) == set()
     assert _post_indexes(Store(killed.url)) == every
     del run
+
+
+def test_a_large_batch_with_common_values_is_stored_as_a_small_one(tmp_path) -> None:
+    """A large batch binds only the values that differ between its rows; what it stores,
+    and how a second copy updates the counts, must be what small batches store."""
+    from monitor.store import SQLITE_COMMON_VALUES_MIN_ROWS
+
+    size = SQLITE_COMMON_VALUES_MIN_ROWS + 7
+
+    def batch(likes: int | None, replies: int | None) -> list[Post]:
+        return [
+            make_post(
+                str(i),
+                platform="red'note",  # a quote in a value written into the statement
+                source="o'brien; DROP TABLE posts --",
+                author="same author",
+                likes=likes,
+                replies=replies,
+                text=f"post {i}",
+                created_at=datetime(2025, 1, 1 + i % 28, tzinfo=UTC),
+            )
+            for i in range(size)
+        ]
+
+    def rows(store: Store) -> list[tuple[object, ...]]:
+        with store.engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT id, platform, source, author, title, text, created_at, likes, replies, engagement "
+                "FROM posts ORDER BY id"
+            ).all()
+
+    large, small = Store(f"sqlite:///{tmp_path / 'large.db'}"), Store(f"sqlite:///{tmp_path / 'small.db'}")
+    for likes, replies in ((5, None), (None, 3), (None, None)):  # counts known, then missing
+        written = large.write_batch(batch(likes, replies))
+        for start in range(0, size, 100):
+            small.write_batch(batch(likes, replies)[start : start + 100])
+        assert written.new + written.updated == size
+    assert rows(large) == rows(small)
+    assert rows(large)[0][1:4] == ("red'note", "o'brien; DROP TABLE posts --", "same author")
+    assert {row[7:] for row in rows(large)} == {(5, 3, 8)}
