@@ -1147,9 +1147,12 @@ def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult
     conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {SQLITE_WRITE_CHECKPOINT_PAGES}")
     mark = max_rowid(conn, posts)
     conn.exec_driver_sql(sql, values)
-    new, first = conn.exec_driver_sql(
-        "SELECT count(*), min(created_at) FROM posts WHERE rowid > ?", (mark,)
-    ).one()
+    # New rows take the rowids above the mark, one each and in turn (we hold the lock).
+    new = max_rowid(conn, posts) - mark
+    if new == len(rows):  # all new: no need to read them back for the oldest
+        first = min(map(operator.itemgetter(POST_COLUMNS.index("created_at")), rows.values()))
+    elif new:
+        first = conn.exec_driver_sql("SELECT min(created_at) FROM posts WHERE rowid > ?", (mark,)).scalar()
     if new:
         _advance_generation(conn, first)
     return WriteResult(new=new, updated=len(rows) - new)
