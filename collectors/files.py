@@ -138,7 +138,7 @@ class FileOptions(BaseModel):
     encoding: str | None = None
     delimiter: str | None = None
     # Rows per batch (one transaction). Left unset, a UTF-8 CSV's batches start at 5,000
-    # rows and double up to 80,000 (or 12 MB of the file).
+    # rows and double up to 80,000 (or ``BULK_BATCH_BYTES`` of the file).
     chunk_rows: int = Field(default=5000, ge=1, le=1_000_000)
     keep_raw: bool = True
 
