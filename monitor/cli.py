@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import sqlalchemy.exc
 import typer
@@ -25,6 +26,9 @@ from monitor.reports.commands import report_app
 from monitor.scoring.commands import model_app
 from monitor.sources import Batch, installed_kinds, run_collector
 from monitor.store import Store, WriteResult
+
+if TYPE_CHECKING:
+    from monitor.service import SourceOutcome
 
 app = typer.Typer(
     help="ban-monitor: collect public posts about platform bans, score them, watch them.",
@@ -133,6 +137,7 @@ def import_file(
 ) -> None:
     """Import one export file into the store; bad rows go to rejects."""
     from collectors.files import FileCollector, FileOptions
+    from monitor.service import StopBetweenBatches
 
     with _failures():
         mapping = _parse_map(map_ or [])
@@ -150,8 +155,8 @@ def import_file(
         )
         _, store = _open()
         name = source or f"import:{path.name}"
-        collector = FileCollector(name, options)
-        with _progress(f"import {path.name}") as progress:
+        with _stop_on_signals() as stop, _progress(f"import {path.name}") as progress:
+            collector = StopBetweenBatches(FileCollector(name, options), stop)
             task = progress.add_task(f"import {path.name}", total=None, summary="")
             result, run_id = run_collector(
                 store, collector, name, use_saved_cursor=False, on_batch=_progress_callback(progress, task)
@@ -159,7 +164,32 @@ def import_file(
         console.print(_summary(str(path), result), highlight=False)
         if result.rejected:
             console.print(f"see the rejects with: monitor status (run {run_id})", highlight=False)
+        if collector.stopped:
+            _interrupted("import the file again to finish: stored posts are updated, not doubled")
         _index_for_search(store)
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """Ctrl-C (or SIGTERM) sets the event: the command stops after the batch in hand, so no
+    write is cut in two; a second one stops it at once."""
+    from monitor.service import install_stop_handlers
+
+    stop = threading.Event()
+    restore = install_stop_handlers(stop)
+    try:
+        yield stop
+    finally:
+        restore()
+
+
+def _interrupted(how_to_finish: str) -> NoReturn:
+    errors.print(
+        f"[yellow]interrupted:[/yellow] stopped after the batch in hand; {how_to_finish}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    raise typer.Exit(130)
 
 
 def _parse_map(pairs: list[str]) -> dict[str, str]:
@@ -189,8 +219,6 @@ def collect(
 ) -> None:
     """Run the configured sources once, each from its saved cursor; one source's failure
     is recorded and does not stop the others."""
-    import threading
-
     from monitor.service import collect_source
 
     with _failures():
@@ -201,22 +229,29 @@ def collect(
         if not chosen:
             raise CommandError(f"no sources are configured in {config.path or 'the config'}")
         failed = []
-        for entry in chosen:
-            with _progress(entry.name) as progress:
-                task = progress.add_task(entry.name, total=None, summary="")
-                outcome = collect_source(
-                    config, store, entry, threading.Event(), on_batch=_progress_callback(progress, task)
-                )
-            if outcome.status == "failed":
-                errors.print(
-                    f"[red]{entry.name} failed:[/red] {outcome.error}", highlight=False, soft_wrap=True
-                )
-                failed.append(entry.name)
-            else:
-                console.print(_summary(entry.name, outcome.result), highlight=False)
+        with _stop_on_signals() as stop:
+            for entry in chosen:
+                with _progress(entry.name) as progress:
+                    task = progress.add_task(entry.name, total=None, summary="")
+                    outcome = collect_source(
+                        config, store, entry, stop, on_batch=_progress_callback(progress, task)
+                    )
+                _report_outcome(entry.name, outcome, failed)
+                if stop.is_set():
+                    break
+        if stop.is_set():
+            _interrupted("run it again to go on from each source's saved cursor")
         _index_for_search(store)
         if failed:
             raise CommandError(f"{len(failed)} source(s) failed: {', '.join(failed)}")
+
+
+def _report_outcome(name: str, outcome: SourceOutcome, failed: list[str]) -> None:
+    if outcome.status == "failed":
+        errors.print(f"[red]{name} failed:[/red] {outcome.error}", highlight=False, soft_wrap=True)
+        failed.append(name)
+    else:
+        console.print(_summary(name, outcome.result), highlight=False)
 
 
 sources_app = typer.Typer(help="The configured sources and the installed source kinds.")

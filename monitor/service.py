@@ -319,7 +319,7 @@ def run_service(
     service = MonitorService(config, store, stop_event=stop, scorer=scorer_for(store) if score else None)
     if not service.sources and not (config.reports and not once):
         raise ConfigError(f"no enabled sources or reports in {config.path or 'the config'}")
-    restore = _install_signal_handlers(stop)
+    restore = install_stop_handlers(stop)
     try:
         if once:
             return service.run_once()
@@ -370,7 +370,7 @@ def _start_dashboard(config: Config, store: Store, host: str, port: int) -> thre
     return thread
 
 
-def _install_signal_handlers(stop: threading.Event) -> Callable[[], None]:
+def install_stop_handlers(stop: threading.Event) -> Callable[[], None]:
     """SIGTERM and SIGINT set the stop flag (a second one ends the process at once).
     Only the main thread may install handlers; elsewhere the caller's event is the way."""
     if threading.current_thread() is not threading.main_thread():

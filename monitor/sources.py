@@ -112,12 +112,17 @@ def run_collector(
 ) -> tuple[WriteResult, int]:
     """Run one collector to the end, writing each batch with its cursor; the run is
     recorded. Returns what was written and the run id. Unexpected errors are recorded
-    on the run and raised again."""
+    on the run and raised again. An interrupt (``KeyboardInterrupt``, ``SystemExit``) is raised at once, with
+    nothing more written: it may have landed inside a write, whose transaction the
+    driver then keeps open, with the write lock, until the process ends, so another write
+    would wait out the lock. The run is left as a kill leaves it: the next start closes
+    it and restores any index, and the rollups catch up by generation."""
     run_id = store.start_run("collect", source_name)
     total = WriteResult()
     if cursor is None and use_saved_cursor:
         cursor = store.get_cursor(source_name)
     oldest: int | None = None
+    interrupted = False
     try:
         with store.deferred_post_indexes():  # into an empty store: indexes built at the end
             for batch in collector.collect(cursor):
@@ -135,11 +140,15 @@ def run_collector(
                 if on_batch is not None:
                     on_batch(batch, written)
                 del batch  # written: let it go before the collector builds the next one
-    except BaseException as err:
+    except Exception as err:
         store.finish_run(run_id, status="failed", result=total, error=f"{type(err).__name__}: {err}")
         raise
+    except BaseException:
+        interrupted = True
+        raise
     finally:
-        if oldest is not None:  # what was committed shows in the rollups, even after a failure
+        # What was committed shows in the rollups, even after a failure.
+        if oldest is not None and not interrupted:
             for model in rolled_up_models(store):
                 refresh_rollups(store, model, since_ts=oldest)
     store.finish_run(run_id, status="ok", result=total)

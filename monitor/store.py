@@ -489,8 +489,11 @@ class Store:
         places). The primary key stays, so upserts are as before. Readers meanwhile scan
         the posts, which are all new. A run killed meanwhile leaves the indexes out until
         the next ``Store`` opens the file (``ensure_post_indexes``). Does nothing when the
-        store holds posts or is not SQLite."""
+        store holds posts or is not SQLite. After an interrupt (``KeyboardInterrupt``) the
+        indexes are left to the next opening too: it may have landed inside a write, whose
+        lock the driver keeps until the process ends (see ``run_collector``)."""
         deferred = False
+        interrupted = False
         empty = "SELECT NOT EXISTS (SELECT 1 FROM posts)"
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as conn:  # a read: most runs find posts and stop here
@@ -504,8 +507,11 @@ class Store:
                         deferred = True
         try:
             yield
+        except BaseException as err:
+            interrupted = not isinstance(err, Exception)
+            raise
         finally:
-            if deferred:
+            if deferred and not interrupted:
                 self.ensure_post_indexes()
 
     @property

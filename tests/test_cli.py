@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.store import SCHEMA_VERSION
+from monitor.store import SCHEMA_VERSION, posts
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests/fixtures/files"
@@ -174,6 +174,51 @@ def test_killed_import_rerun_ends_with_exactly_the_rows_of_the_file(tmp_path: Pa
     assert report["total"] == count
     statuses = [run["status"] for run in report["runs"]]
     assert "running" not in statuses and "interrupted" in statuses
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_an_import_after_the_batch_in_hand(tmp_path: Path) -> None:
+    """Ctrl-C ends the import between two writes (no write cut in two), as a signal ends
+    ``monitor run``: the posts so far are kept with their indexes and the run is closed
+    with their counts; the command says it was interrupted and exits with 130; importing
+    again ends with exactly the rows of the file."""
+    import signal
+    import time
+
+    path = tmp_path / "big.csv"
+    count = 60_000
+    path.write_text(
+        "id,text,created_at,likes\n"
+        + "".join(f"{i},post number {i},2025-01-14 10:00,{i % 7}万\n" for i in range(count)),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "MONITOR_DB_URL": f"sqlite:///{tmp_path / 'monitor.db'}",
+        "MONITOR_CONFIG": str(REPO / "configs/monitor.yaml"),
+    }
+    command = [sys.executable, "-m", "monitor.cli", "import", str(path), "--platform", "x"]
+    process = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not 0 < committed_posts(tmp_path / "monitor.db") < count:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "interrupted: stopped after the batch in hand" in stderr
+    assert "Traceback" not in stderr
+    report = status(tmp_path)
+    assert 0 < report["total"] < count
+    assert [(run["status"], run["posts_new"]) for run in report["runs"]] == [("ok", report["total"])]
+    with contextlib.closing(sqlite3.connect(tmp_path / "monitor.db")) as conn:
+        listed = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts'"
+        indexes = {row[0] for row in conn.execute(listed)}
+    assert {index.name for index in posts.indexes} <= indexes  # built at the end of the run
+    result = monitor(tmp_path, "import", str(path), "--platform", "x")
+    assert result.returncode == 0, result.stderr
+    assert status(tmp_path)["total"] == count
 
 
 def committed_posts(path: Path) -> int:

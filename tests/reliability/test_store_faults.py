@@ -189,3 +189,50 @@ def test_a_full_disk_fails_the_import_cleanly_and_the_next_run_completes(
     statuses = [run["status"] for run in status["runs"]]
     assert "running" not in statuses and statuses[0] == "ok"
     assert set(statuses[1:]) <= {"failed", "interrupted"}
+
+
+# ---------------------------------------------------------------- interrupted mid-write
+
+
+def test_an_interrupt_inside_a_write_ends_the_run_at_once_and_the_next_run_completes(tmp_path: Path) -> None:
+    """A second Ctrl-C can land inside the driver's executemany. SQLAlchemy then drops the
+    connection, but the driver keeps its transaction, and the write lock, for as long as
+    the traceback holds the cursor: a write on the way out (the indexes an empty store
+    defers, the run's record, the rollups) would wait out the lock and end in "database
+    is locked" instead of the interrupt. Nothing is written then; the next start restores
+    the store as after a kill."""
+    import gc
+
+    from monitor.store import posts as posts_table
+
+    path = write_csv(tmp_path / "posts.csv", 3000)
+    options = FileOptions(path=path, platform="x", chunk_rows=1000)
+    store = short_busy_timeout(Store(f"sqlite:///{tmp_path / 'monitor.db'}"), milliseconds=5000)
+    inserts = 0
+
+    @sa.event.listens_for(store.engine, "do_executemany")
+    def _interrupt_second_insert(cursor: Any, statement: str, parameters: Any, _context: Any) -> bool:
+        nonlocal inserts
+        if not statement.startswith("INSERT INTO posts"):
+            return False
+        inserts += 1
+        cursor.executemany(statement, parameters)
+        if inserts == 2:
+            raise KeyboardInterrupt
+        return True
+
+    with pytest.raises(KeyboardInterrupt) as raised:
+        run_collector(store, FileCollector("src", options), "src")
+    del raised  # the process ends: the traceback, the cursor and its transaction go
+    gc.collect()
+    store.engine.dispose()
+
+    again = Store(store.url)  # opening it restores the posts indexes the run deferred
+    with again.engine.connect() as conn:
+        present = set(
+            conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE tbl_name = 'posts'").scalars()
+        )
+    assert {index.name for index in posts_table.indexes} <= present
+    assert posts_in(tmp_path / "monitor.db") == 1000  # the first batch; the second rolled back
+    run_collector(again, FileCollector("src", options), "src")
+    assert posts_in(tmp_path / "monitor.db") == 3000
