@@ -136,60 +136,18 @@ def test_collect_the_bundled_sample(tmp_path: Path) -> None:
     assert len(report["posts"]) >= 7
 
 
-@pytest.mark.slow
-def test_killed_import_rerun_ends_with_exactly_the_rows_of_the_file(tmp_path: Path) -> None:
-    import signal
+BIG_IMPORT_ROWS = 60_000
+
+
+def start_big_import(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+    """``monitor import`` of a 60,000-row CSV, returned once some, but not all, of its rows
+    are stored."""
     import time
 
     path = tmp_path / "big.csv"
-    count = 60_000
     path.write_text(
         "id,text,created_at,likes\n"
-        + "".join(f"{i},post number {i},2025-01-14 10:00,{i % 7}万\n" for i in range(count)),
-        encoding="utf-8",
-    )
-    env = {
-        **os.environ,
-        "MONITOR_DB_URL": f"sqlite:///{tmp_path / 'monitor.db'}",
-        "MONITOR_CONFIG": str(REPO / "configs/monitor.yaml"),
-    }
-    command = [sys.executable, "-m", "monitor.cli", "import", str(path), "--platform", "x"]
-    process = subprocess.Popen(
-        command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # kill it once some, but not all, rows are stored
-        time.sleep(0.02)
-        # Read the store directly: a `monitor status` process takes longer than the import.
-        stored = committed_posts(tmp_path / "monitor.db")
-        if 0 < stored < count:
-            break
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    partial = status(tmp_path)["total"]
-    assert 0 < partial < count
-    result = monitor(tmp_path, "import", str(path), "--platform", "x")
-    assert result.returncode == 0, result.stderr
-    report = status(tmp_path)
-    assert report["total"] == count
-    statuses = [run["status"] for run in report["runs"]]
-    assert "running" not in statuses and "interrupted" in statuses
-
-
-@pytest.mark.slow
-def test_ctrl_c_stops_an_import_after_the_batch_in_hand(tmp_path: Path) -> None:
-    """Ctrl-C ends the import between two writes (no write cut in two), as a signal ends
-    ``monitor run``: the posts so far are kept with their indexes and the run is closed
-    with their counts; the command says it was interrupted and exits with 130; importing
-    again ends with exactly the rows of the file."""
-    import signal
-    import time
-
-    path = tmp_path / "big.csv"
-    count = 60_000
-    path.write_text(
-        "id,text,created_at,likes\n"
-        + "".join(f"{i},post number {i},2025-01-14 10:00,{i % 7}万\n" for i in range(count)),
+        + "".join(f"{i},post number {i},2025-01-14 10:00,{i % 7}万\n" for i in range(BIG_IMPORT_ROWS)),
         encoding="utf-8",
     )
     env = {
@@ -202,15 +160,45 @@ def test_ctrl_c_stops_an_import_after_the_batch_in_hand(tmp_path: Path) -> None:
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not 0 < committed_posts(tmp_path / "monitor.db") < count:
+    # Read the store directly: a `monitor status` process takes longer than the import.
+    while time.monotonic() < deadline and not 0 < committed_posts(tmp_path / "monitor.db") < BIG_IMPORT_ROWS:
         time.sleep(0.02)
+    return process, path
+
+
+@pytest.mark.slow
+def test_killed_import_rerun_ends_with_exactly_the_rows_of_the_file(tmp_path: Path) -> None:
+    import signal
+
+    process, path = start_big_import(tmp_path)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    partial = status(tmp_path)["total"]
+    assert 0 < partial < BIG_IMPORT_ROWS
+    result = monitor(tmp_path, "import", str(path), "--platform", "x")
+    assert result.returncode == 0, result.stderr
+    report = status(tmp_path)
+    assert report["total"] == BIG_IMPORT_ROWS
+    statuses = [run["status"] for run in report["runs"]]
+    assert "running" not in statuses and "interrupted" in statuses
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_an_import_after_the_batch_in_hand(tmp_path: Path) -> None:
+    """Ctrl-C ends the import between two writes (no write cut in two), as a signal ends
+    ``monitor run``: the posts so far are kept with their indexes and the run is closed
+    with their counts; the command says it was interrupted and exits with 130; importing
+    again ends with exactly the rows of the file."""
+    import signal
+
+    process, path = start_big_import(tmp_path)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "interrupted: stopped after the batch in hand" in stderr
     assert "Traceback" not in stderr
     report = status(tmp_path)
-    assert 0 < report["total"] < count
+    assert 0 < report["total"] < BIG_IMPORT_ROWS
     assert [(run["status"], run["posts_new"]) for run in report["runs"]] == [("ok", report["total"])]
     with contextlib.closing(sqlite3.connect(tmp_path / "monitor.db")) as conn:
         listed = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts'"
@@ -218,7 +206,7 @@ def test_ctrl_c_stops_an_import_after_the_batch_in_hand(tmp_path: Path) -> None:
     assert {index.name for index in posts.indexes} <= indexes  # built at the end of the run
     result = monitor(tmp_path, "import", str(path), "--platform", "x")
     assert result.returncode == 0, result.stderr
-    assert status(tmp_path)["total"] == count
+    assert status(tmp_path)["total"] == BIG_IMPORT_ROWS
 
 
 def committed_posts(path: Path) -> int:
