@@ -1114,16 +1114,21 @@ def _common_values(rows: Sequence[tuple[Any, ...]]) -> tuple[tuple[str, Any], ..
     source has no such field, its platform, source and collection time. Binding a value
     costs more than storing it; on a large import half the values are these."""
     first = rows[0]
-    common = []
-    for position in range(1, len(first)):
-        value = first[position]
-        if value is None or (isinstance(value, int) and -(2**63) <= value < 2**63):
-            pass
-        elif not (isinstance(value, str) and len(value) <= 200 and "\x00" not in value):
-            continue
-        if not any(map(operator.ne, map(operator.itemgetter(position), rows), itertools.repeat(value))):
-            common.append((POST_COLUMNS[position], value))
-    return tuple(common)
+    return tuple(
+        (POST_COLUMNS[position], value)
+        for position, value in enumerate(first)
+        if position > 0
+        and _fits_a_literal(value)
+        and not any(map(operator.ne, map(operator.itemgetter(position), rows), itertools.repeat(value)))
+    )
+
+
+def _fits_a_literal(value: Any) -> bool:
+    """Whether ``value`` can be written into a statement: NULL, an int SQLite holds, or a
+    short string (the sqlite3 module refuses a statement with a NUL in it)."""
+    if value is None or isinstance(value, int):
+        return value is None or -(2**63) <= value < 2**63
+    return isinstance(value, str) and len(value) <= 200 and "\x00" not in value
 
 
 def _upsert_posts_sqlite(conn: Connection, batch: Sequence[Post]) -> WriteResult:
