@@ -81,17 +81,24 @@ def test_three_workers_one_killed_mid_batch_score_every_post_exactly_once(
     victim = workers[0]
     try:
         # Kill the first worker while it holds a batch, once it and another worker have
-        # both committed one (so the three really work side by side).
+        # both committed one (so the three really work side by side). The worker is frozen
+        # (SIGSTOP) before its claims are counted, and let go again if it had just committed
+        # them: otherwise it could commit between the count and the kill.
         deadline = time.monotonic() + 120
+        held = 0
         while time.monotonic() < deadline:
             others = sum(committed_by(store, worker.pid) for worker in workers[1:])
             if others and committed_by(store, victim.pid) and claims_of(store, victim.pid):
-                break
+                victim.send_signal(signal.SIGSTOP)
+                time.sleep(0.3)  # a commit already sent to the server lands meanwhile
+                held = claims_of(store, victim.pid)
+                if held:
+                    break
+                victim.send_signal(signal.SIGCONT)
             assert victim.poll() is None, "the first worker ended: " + (tmp_path / "worker0.log").read_text()
             time.sleep(0.02)
         else:
             pytest.fail("the first worker never held a batch: " + (tmp_path / "worker0.log").read_text())
-        held = claims_of(store, victim.pid)
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
         assert held > 0
