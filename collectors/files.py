@@ -207,7 +207,10 @@ class RowConverter:
             raise ParseError("no text")
         if len(text) > TEXT_LIMIT:
             text = text[:TEXT_LIMIT]
-        created_at = parse_timestamp(values.get("created_at"), self.options.date_format)
+        try:
+            created_at = parse_timestamp(values.get("created_at"), self.options.date_format)
+        except ParseError as err:
+            raise ParseError(f"created_at: {err}") from None
         if self.platform_column is not None:
             platform_value = _extract(record, (self.platform_column,))
             if platform_value in (None, ""):

@@ -240,6 +240,9 @@ _EMPTY_COUNTS = frozenset({"", "-", "—", "null", "None", "nan", "NaN", "N/A", 
 # A decimal comma before a unit, as European exports write it: "1,2K".
 _DECIMAL_COMMA_RE = re.compile(r"^(\d+),(\d{1,2})(?=\s*[^\d\s,])")
 _GROUPING_RE = re.compile(r"[,\s]")
+# Dots grouping thousands, as German or Spanish exports write a count: "1.234", "2.500.000".
+# A count has no fraction, so these are never read as 1.234 (a unit keeps the dot decimal).
+_DOT_GROUPING_RE = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+\+?$")
 
 
 # Exports repeat the same few thousand count texts ("7.6万", "1,234"): parse each once.
@@ -248,6 +251,8 @@ def _parse_count_text(text: str) -> int | None:
     text = unicodedata.normalize("NFKC", text)
     if text in _EMPTY_COUNTS:
         return None
+    if _DOT_GROUPING_RE.match(text):
+        text = text.replace(".", "")
     text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
     match = _COUNT_RE.match(text)
     if not match:

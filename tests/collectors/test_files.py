@@ -44,7 +44,8 @@ def test_rednote_export_with_bom_and_wan_counts(store: Store, fixtures: Path) ->
     assert "Paying my cat tax & saying hi" in texts[-1]
     reasons = rows(store, "SELECT location, reason FROM rejects ORDER BY location")
     assert reasons[0][0].endswith("rednote_export.csv:5") and reasons[0][1] == "no text"
-    assert reasons[1][0].endswith("rednote_export.csv:6") and "timestamp" in reasons[1][1]
+    assert reasons[1][0].endswith("rednote_export.csv:6") and reasons[1][1].startswith("created_at: ")
+    assert "timestamp" in reasons[1][1]
 
 
 def test_raw_keeps_the_original_record(store: Store, fixtures: Path) -> None:

@@ -31,6 +31,10 @@ from monitor.models import ParseError, normalise_text, parse_count, parse_timest
         ("12,5万", 125_000),
         ("1,234,567", 1_234_567),
         ("10万+", 100_000),
+        ("1.234", 1_234),  # dots grouping thousands, as German exports write them
+        ("2.500.000", 2_500_000),
+        ("1.234万", 12_340),  # with a unit the dot is a decimal point
+        ("1234.0", 1_234),  # an int column written as floats
     ],
 )
 def test_parse_count_reads_real_export_counts(text: object, expected: int | None) -> None:
