@@ -483,8 +483,9 @@ class _GzipFile(gzip.GzipFile):
 
 def detect_encoding(sample: bytes) -> str:
     """The encoding of a text export from its first bytes: a BOM, else UTF-8 if it
-    decodes, else Windows-1252 (the usual non-UTF-8 export, a superset of Latin-1's
-    printable range)."""
+    decodes, else a Chinese, Japanese or Korean code page if the bytes read as one (Excel
+    on a Chinese Windows saves CSV as GBK), else Windows-1252 (the usual Western export,
+    a superset of Latin-1's printable range)."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -496,7 +497,42 @@ def detect_encoding(sample: bytes) -> str:
         # A multi-byte character cut at the end of the sample is still UTF-8.
         if err.start >= len(sample) - 3 and err.reason == "unexpected end of data":
             return "utf-8"
+    return _legacy_encoding(sample)
+
+
+# The code pages told apart when a file is not UTF-8. The multi-byte East Asian ones have
+# byte patterns that charset-normalizer recognises; the single-byte Western ones do not
+# (it would guess Baltic or Central European for French), so Windows-1252 stands for them.
+_LEGACY_ENCODINGS = ("gb18030", "big5", "cp932", "cp949", "euc_jp", "cp1252")
+
+
+def _legacy_encoding(sample: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    whole_lines = sample[: sample.rfind(b"\n") + 1]  # no character cut in two
+    if whole_lines.isascii():
+        whole_lines = sample
+    matches = list(from_bytes(whole_lines, cp_isolation=list(_LEGACY_ENCODINGS)))
+    if not matches:
         return "cp1252"
+
+    # The fewest odd characters wins. A short sample reads cleanly as several code pages:
+    # then simplified Chinese (GBK) goes first when all its characters are in GB2312, as
+    # the common ones are (a Western name like "Müller" also reads as GBK, but as two rare
+    # characters outside it); then the language fit; then the order above.
+    def rank(match: Any) -> tuple[float, bool, float, int]:
+        simplified = match.encoding == "gb18030" and _within_gb2312(str(match))
+        return (match.chaos, not simplified, -match.coherence, _LEGACY_ENCODINGS.index(match.encoding))
+
+    return min(matches, key=rank).encoding
+
+
+def _within_gb2312(text: str) -> bool:
+    try:
+        "".join(char for char in text if not char.isascii()).encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _csv_dialect(path: Path, options: FileOptions) -> tuple[str, str]:

@@ -138,6 +138,54 @@ def test_encoding_is_detected() -> None:
     assert detect_encoding("欢迎".encode()[:-1]) == "utf-8"
 
 
+@pytest.mark.parametrize(
+    ("text", "codec", "expected"),
+    [
+        ("id,author\n1,你好\n", "gbk", "gb18030"),  # short enough to read as Big5 too
+        ("id,text\n1,TikTok refugees 来了 hello\n", "gbk", "gb18030"),
+        ("id,likes\n1,7.6万\n" * 30, "gbk", "gb18030"),
+        ("id,text\n1,歡迎美國朋友來到小紅書，這裡有很多好玩的東西\n" * 20, "big5", "big5"),
+        ("id,text\n1,ティックトック禁止 日本語のテキスト\n", "shift_jis", "cp932"),
+        ("id,author\n1,Müller\n", "cp1252", "cp1252"),  # also reads as two rare GBK characters
+        ("id,text\n1,Les réfugiés arrivent, c'est déjà la fête. Très étonnant!\n", "cp1252", "cp1252"),
+        ("id,text\n1,Über die Sperre: Müller äußert sich. Schöne Grüße\n", "cp1252", "cp1252"),
+        ("id,text\n1,“TikTok” is gone — they’re all on RedNote… €5\n", "cp1252", "cp1252"),
+    ],
+)
+def test_legacy_code_pages_are_told_apart(text: str, codec: str, expected: str) -> None:
+    assert detect_encoding(text.encode(codec)) == expected
+    assert detect_encoding((text * 3).encode(codec)[:-2]) == expected  # cut in its last line
+
+
+def test_gbk_export_with_chinese_column_names(store: Store, fixtures: Path) -> None:
+    """A CSV as Excel on a Chinese Windows saves it: GBK, CRLF, Chinese column names."""
+    mapping = {
+        "id": "笔记ID",
+        "text": "标题+内容",
+        "created_at": "发布时间",
+        "author": "作者",
+        "likes": "点赞数",
+        "replies": "评论数",
+    }
+    result = import_file(store, fixtures / "files/rednote_export_gbk.csv", "rednote", mapping)
+    assert (result.new, result.rejected) == (3, 1)
+    got = {
+        native: (text, author, likes, replies)
+        for native, text, author, likes, replies in rows(
+            store, "SELECT native_id, text, author, likes, replies FROM posts"
+        )
+    }
+    assert got["65a1b2c3000000001e04b2c1"] == (
+        "美国难民报到 TikTok要被禁了，我们来小红书学中文！大家好",
+        "加州小王",
+        34_000,
+        1_203,
+    )
+    assert got["65a1b2c3000000001e04b2c3"][2:] == (11_000, 2_300)
+    ((location, reason),) = rows(store, "SELECT location, reason FROM rejects")
+    assert location.endswith("rednote_export_gbk.csv:5") and reason.startswith("created_at: ")
+
+
 def test_parquet_and_truncated_parquet(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "posts.parquet"
     table = pa.table(
