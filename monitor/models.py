@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any, overload
 
@@ -291,7 +291,16 @@ _US_FORMATS = (
 _EPOCH_S_MIN, _EPOCH_S_MAX = 1_000_000_000, 9_999_999_999
 
 
+# Spreadsheet serial dates (days since 1899-12-30, as Excel and LibreOffice count them) of
+# 1954 to 2173: a date column formatted as a number, in an .xlsx or a CSV saved from one.
+# As Unix seconds these would be the first day of 1970, never a post's time.
+_SERIAL_DAYS_MIN, _SERIAL_DAYS_MAX = 20_000, 100_000
+_SERIAL_DAY_ZERO = datetime(1899, 12, 30, tzinfo=UTC)
+
+
 def _from_epoch(number: float) -> datetime:
+    if _SERIAL_DAYS_MIN <= number < _SERIAL_DAYS_MAX:
+        return _SERIAL_DAY_ZERO + timedelta(seconds=round(number * 86_400))
     magnitude = abs(number)
     if magnitude >= 1e17:
         number /= 1e9
@@ -308,8 +317,9 @@ def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
     """A timestamp in any form real exports use, as an aware UTC datetime.
 
     ISO 8601 (with ``Z`` or an offset), ``1/14/2025 12:08``, Unix seconds, milliseconds
-    or microseconds. Naive times are taken as UTC. ``fmt`` (strptime syntax) is tried
-    first when given. Raises ``ParseError`` when nothing fits.
+    or microseconds, spreadsheet serial days (``45671.5``). Naive times are taken as UTC.
+    ``fmt`` (strptime syntax) is tried first when given. Raises ``ParseError`` when
+    nothing fits.
     """
     if value is None:
         raise ParseError("missing timestamp")

@@ -82,6 +82,10 @@ def test_digit_timestamps_are_epochs_in_any_unit() -> None:
         ("January 14, 2025", datetime(2025, 1, 14, tzinfo=UTC)),
         ("1/14/25 12:08 PM", datetime(2025, 1, 14, 12, 8, tzinfo=UTC)),
         ("2025-01-14T12:08:33+08:00[Asia/Shanghai]", datetime(2025, 1, 14, 4, 8, 33, tzinfo=UTC)),
+        # Spreadsheet serial days: a date column formatted as a number in Excel
+        (45671.5, datetime(2025, 1, 14, 12, 0, tzinfo=UTC)),
+        ("45671.50556", datetime(2025, 1, 14, 12, 8, tzinfo=UTC)),
+        (45671, datetime(2025, 1, 14, tzinfo=UTC)),
     ],
 )
 def test_parse_timestamp_gives_utc(value: object, expected: datetime) -> None:
