@@ -283,16 +283,10 @@ class FileCollector:
                 yield from read_ahead(self._collect_bulk(*opened, identity, skip))
                 return
         rows = read_rows(path, self.options)
-        # The columns come from the first readable row; broken rows before it are kept.
-        leading: list[Row] = []
-        for row in rows:
-            leading.append(row)
-            if row.record is not None or len(leading) >= 1000:
-                break
+        leading, columns = _leading_columns(rows)
         if not leading:
             yield Batch(cursor={"file": identity, "rows": 0, "complete": True}, progress=0)
             return
-        columns = leading[-1].record.keys() if leading[-1].record is not None else ()
         converter = RowConverter(self.options, self.name, columns)
         collected_at = datetime.now(UTC)
         batch = Batch()
@@ -621,7 +615,8 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
             if not stripped:
                 continue
             try:
-                record = json.loads(stripped.decode("utf-8-sig" if number == 1 else "utf-8"))
+                # Every line may open with a BOM: files joined with `cat` carry one per part.
+                record = json.loads(stripped.decode("utf-8-sig"))
             except UnicodeDecodeError:
                 try:
                     record = json.loads(stripped.decode("cp1252"))
@@ -711,6 +706,32 @@ def _read_parquet(path: Path, chunk_rows: int) -> Iterator[Row]:
                 yield Row(number, record)
     except (pa.ArrowException, OSError) as err:
         raise FileImportError(f"{path}: Parquet file is damaged after row {number} ({err})") from err
+
+
+# How far ahead the columns of a file are gathered: JSON records leave out the keys they
+# have no value for (a tweet that is no reply has no "referenced_tweets"), so the first
+# record alone would make a correct map look wrong.
+LEADING_RECORDS = 200
+LEADING_ROWS = 1000
+LEADING_CHARS = 8 << 20
+
+
+def _leading_columns(rows: Iterator[Row]) -> tuple[list[Row], list[str]]:
+    """The first rows of a file, held back, and the columns seen in them, in order of
+    first appearance: every key of the first ``LEADING_RECORDS`` readable records, within
+    ``LEADING_ROWS`` rows and about ``LEADING_CHARS`` of top-level text."""
+    leading: list[Row] = []
+    columns: dict[str, None] = {}
+    records = chars = 0
+    for row in rows:
+        leading.append(row)
+        if row.record is not None:
+            columns.update(dict.fromkeys(row.record))
+            records += 1
+            chars += sum(len(value) for value in row.record.values() if isinstance(value, str))
+        if records >= LEADING_RECORDS or len(leading) >= LEADING_ROWS or chars >= LEADING_CHARS:
+            break
+    return leading, list(columns)
 
 
 def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> dict[str, tuple[str, ...]]:

@@ -225,6 +225,22 @@ def test_gzipped_jsonl_with_nested_fields(store: Store, tmp_path: Path) -> None:
     assert rows(store, "SELECT author, likes FROM posts") == [("creator", 12_000)]
 
 
+def test_json_keys_left_out_of_the_first_records_can_be_mapped(store: Store, tmp_path: Path) -> None:
+    """API dumps leave out the keys a record has no value for (a tweet that is no reply has
+    no ``referenced_tweets``); joined files carry a BOM on each part's first line."""
+    path = tmp_path / "tweets.jsonl"
+    tweets = [{"id": f"t{i}", "text": f"tweet {i}", "created_at": "2025-01-14T10:00:00Z"} for i in range(5)]
+    tweets[3]["referenced_tweets"] = [{"type": "replied_to", "id": "t0"}]
+    lines = [json.dumps(tweet) for tweet in tweets]
+    lines[4] = "\ufeff" + lines[4]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = import_file(store, path, "x", {"parent_id": "referenced_tweets.0.id"})
+    assert (result.new, result.rejected) == (5, 0)
+    assert rows(store, "SELECT native_id, parent_id FROM posts WHERE parent_id IS NOT NULL") == [("t3", "t0")]
+    with pytest.raises(FileImportError, match="'referenced_tweet.0.id' .*'referenced_tweets'"):
+        import_file(store, path, "x", {"parent_id": "referenced_tweet.0.id"})
+
+
 def test_killed_import_resumes_from_its_cursor_without_duplicates(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
     path.write_text(
