@@ -899,7 +899,13 @@ class CsvBlocks:
         if head.startswith(codecs.BOM_UTF8):
             head = head[len(codecs.BOM_UTF8) :]
         header_end = head.find(b"\n")
-        if header_end < 0 or b'"' in head[:header_end] or b"\r" in head[:header_end].rstrip(b"\r"):
+        # A quoted header (R and some tools quote every field) is read here too, unless a
+        # quote left open carries a column name over the line.
+        if (
+            header_end < 0
+            or head[:header_end].count(b'"') % 2
+            or b"\r" in head[:header_end].rstrip(b"\r")
+        ):
             handle.close()
             return None
         try:

@@ -78,9 +78,11 @@ HEADER = ["id", "title", "content", "created_at", "author", "likes", "replies", 
 MAP = {"text": "title+content", "created_at": "created_at", "id": "id", "likes": "likes", "author": "author"}
 
 
-def write(path: Path, body: list[Any], bom: bool, crlf: bool) -> None:
+def write(path: Path, body: list[Any], bom: bool, crlf: bool, quote_all: bool = False) -> None:
+    """A CSV as exports write it; ``quote_all`` quotes every field, the header too (R does)."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n")
+    quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n", quoting=quoting)
     writer.writerow(HEADER)
     for item in body:
         if isinstance(item, str):
@@ -128,16 +130,17 @@ def _batches(collector: FileCollector, cursor: Any) -> Any:
     ),
     bom=st.booleans(),
     crlf=st.booleans(),
+    quote_all=st.booleans(),
     block=st.sampled_from([64, 256, 1 << 20]),
     chunk_rows=st.integers(min_value=1, max_value=8),
     skip=st.integers(min_value=0, max_value=10),
     keep_raw=st.booleans(),
 )
 def test_bulk_and_per_row_paths_give_the_same(
-    tmp_path: Path, body, bom, crlf, block, chunk_rows, skip, keep_raw
+    tmp_path: Path, body, bom, crlf, quote_all, block, chunk_rows, skip, keep_raw
 ) -> None:
     path = tmp_path / "export.csv"
-    write(path, body, bom, crlf)
+    write(path, body, bom, crlf, quote_all)
     options = {"chunk_rows": chunk_rows, "keep_raw": keep_raw}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(files, "CSV_BLOCK_BYTES", block)
@@ -147,7 +150,10 @@ def test_bulk_and_per_row_paths_give_the_same(
         assert collect(path, True, cursor, **options) == collect(path, False, cursor, **options)
 
 
-def test_a_plain_export_takes_no_row_through_the_per_row_path(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("quote_all", [False, True])
+def test_a_plain_export_takes_no_row_through_the_per_row_path(
+    tmp_path: Path, monkeypatch, quote_all: bool
+) -> None:
     path = tmp_path / "export.csv"
     write(
         path,
@@ -156,7 +162,8 @@ def test_a_plain_export_takes_no_row_through_the_per_row_path(tmp_path: Path, mo
             for i in range(50)
         ],
         True,
-        False,
+        quote_all,
+        quote_all,
     )
     monkeypatch.setattr(files.RowConverter, "convert", None)  # any row sent there would fail
     (batch,) = list(FileCollector("eq", FileOptions(path=path, platform="rednote", map=MAP)).collect(None))
