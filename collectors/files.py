@@ -892,20 +892,18 @@ class CsvBlocks:
         """The header and the blocks, or None when the file is not one this path takes
         (another encoding, one column, repeated column names)."""
         encoding, delimiter = _csv_dialect(self.path, self.options)
-        if encoding != "utf-8-sig" or len(delimiter) != 1 or delimiter in '"\r\n':
+        if len(delimiter) != 1 or delimiter in '"\r\n':
             return None
         handle = _open_binary(self.path)
+        if encoding != "utf-8-sig":
+            handle = _Transcoded(handle, encoding)
         head = handle.read(CSV_BLOCK_BYTES)
         if head.startswith(codecs.BOM_UTF8):
             head = head[len(codecs.BOM_UTF8) :]
         header_end = head.find(b"\n")
         # A quoted header (R and some tools quote every field) is read here too, unless a
         # quote left open carries a column name over the line.
-        if (
-            header_end < 0
-            or head[:header_end].count(b'"') % 2
-            or b"\r" in head[:header_end].rstrip(b"\r")
-        ):
+        if header_end < 0 or head[:header_end].count(b'"') % 2 or b"\r" in head[:header_end].rstrip(b"\r"):
             handle.close()
             return None
         try:
@@ -965,6 +963,39 @@ class CsvBlocks:
         raw = io.BufferedReader(_Prepended(start, rest))  # type: ignore[arg-type]
         with io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as text:
             yield from _csv_rows(csv.reader(text, delimiter=delimiter), len(header), header, line - 1)
+
+
+class _Transcoded(io.RawIOBase):
+    """A file in another encoding (GBK, Windows-1252, UTF-16) read as UTF-8 bytes, so the
+    bulk path takes it too; bytes that do not decode become U+FFFD, as on the per-row path."""
+
+    def __init__(self, raw: io.BufferedIOBase, encoding: str) -> None:
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        self._pending = b""
+        self._eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        want = -1 if size is None or size < 0 else size
+        while not self._eof and (want < 0 or len(self._pending) < want):
+            data = self._raw.read(max(want, 1 << 16) if want >= 0 else 1 << 20)
+            self._eof = not data
+            self._pending += self._decoder.decode(data, final=self._eof).encode("utf-8")
+        cut = len(self._pending) if want < 0 else want
+        data, self._pending = self._pending[:cut], self._pending[cut:]
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _Prepended(io.RawIOBase):

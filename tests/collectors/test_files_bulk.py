@@ -78,8 +78,11 @@ HEADER = ["id", "title", "content", "created_at", "author", "likes", "replies", 
 MAP = {"text": "title+content", "created_at": "created_at", "id": "id", "likes": "likes", "author": "author"}
 
 
-def write(path: Path, body: list[Any], bom: bool, crlf: bool, quote_all: bool = False) -> None:
-    """A CSV as exports write it; ``quote_all`` quotes every field, the header too (R does)."""
+def write(
+    path: Path, body: list[Any], bom: bool, crlf: bool, quote_all: bool = False, encoding: str = "utf-8"
+) -> None:
+    """A CSV as exports write it; ``quote_all`` quotes every field, the header too (R does);
+    in another ``encoding`` what it cannot hold becomes ``?``."""
     buffer = io.StringIO(newline="")
     quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
     writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n", quoting=quoting)
@@ -89,6 +92,9 @@ def write(path: Path, body: list[Any], bom: bool, crlf: bool, quote_all: bool = 
             buffer.write(item + ("\r\n" if crlf else "\n"))
         else:
             writer.writerow(item)
+    if encoding != "utf-8":
+        path.write_bytes(buffer.getvalue().encode(encoding, errors="replace"))
+        return
     data = buffer.getvalue().encode("utf-8", errors="surrogatepass")
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
 
@@ -131,17 +137,18 @@ def _batches(collector: FileCollector, cursor: Any) -> Any:
     bom=st.booleans(),
     crlf=st.booleans(),
     quote_all=st.booleans(),
+    encoding=st.sampled_from(["utf-8", "utf-8", "gb18030", "utf-16", "cp1252"]),
     block=st.sampled_from([64, 256, 1 << 20]),
     chunk_rows=st.integers(min_value=1, max_value=8),
     skip=st.integers(min_value=0, max_value=10),
     keep_raw=st.booleans(),
 )
 def test_bulk_and_per_row_paths_give_the_same(
-    tmp_path: Path, body, bom, crlf, quote_all, block, chunk_rows, skip, keep_raw
+    tmp_path: Path, body, bom, crlf, quote_all, encoding, block, chunk_rows, skip, keep_raw
 ) -> None:
     path = tmp_path / "export.csv"
-    write(path, body, bom, crlf, quote_all)
-    options = {"chunk_rows": chunk_rows, "keep_raw": keep_raw}
+    write(path, body, bom, crlf, quote_all, encoding)
+    options = {"chunk_rows": chunk_rows, "keep_raw": keep_raw, "encoding": encoding}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(files, "CSV_BLOCK_BYTES", block)
         patch.setattr(files, "CSV_BLOCK_LIMIT", block * 4)
