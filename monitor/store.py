@@ -928,17 +928,38 @@ def _make_engine(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # A threaded dashboard serves many analysts at once: SQLite connections are cheap.
         pool = {"pool_size": 20, "max_overflow": 20}
-    engine = sa.create_engine(url, connect_args={"timeout": 30}, **pool)
+    engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **pool)
 
     @sa.event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     return engine
+
+
+SQLITE_BUSY_SECONDS = 30
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a new SQLite store to WAL (the file keeps the mode, so an existing store is
+    only asked). Processes creating the store at once can get "database is locked" from
+    the switch without SQLite waiting its busy timeout, so the switch waits here."""
+    import sqlite3
+
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _dialect_insert(dialect_name: str) -> Callable[..., Any]:
