@@ -411,13 +411,45 @@ def read_rows(path: Path, options: FileOptions) -> Iterator[Row]:
     return _read_parquet(path, options.chunk_rows)
 
 
+EXPORT_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".xlsx", ".xlsm"}
+)
+
+
+def export_files(paths: Iterable[Path]) -> list[Path]:
+    """The files to import: each path named, a folder standing for the export files
+    directly in it, by name (hidden files and Excel's ``~$`` lock files left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = sorted(
+            item
+            for item in path.iterdir()
+            if item.is_file()
+            and not item.name.startswith((".", "~$"))
+            and _export_suffix(item) in EXPORT_SUFFIXES
+        )
+        if not inside:
+            raise FileImportError(
+                f"{path}: a folder with no export files in it ({', '.join(sorted(EXPORT_SUFFIXES))}, or .gz)"
+            )
+        found.extend(inside)
+    return found
+
+
+def _export_suffix(path: Path) -> str:
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
+
+
 def detect_format(path: Path, declared: str = "auto") -> str:
     if declared != "auto":
         return declared
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    last = suffixes[-1] if suffixes else ""
+    last = _export_suffix(path)
     if last in (".parquet", ".pq"):
         return "parquet"
     if last in (".xlsx", ".xlsm"):

@@ -28,6 +28,7 @@ from monitor.sources import Batch, installed_kinds, run_collector
 from monitor.store import Store, WriteResult
 
 if TYPE_CHECKING:
+    from collectors.files import FileOptions
     from monitor.service import SourceOutcome
 
 app = typer.Typer(
@@ -118,8 +119,14 @@ def _index_for_search(store: Store) -> None:
 
 @app.command("import")
 def import_file(
-    path: Annotated[
-        Path, typer.Argument(help="CSV, JSONL or JSON array (optionally .gz), Parquet or Excel file")
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="export files: CSV, JSONL or JSON array (optionally .gz), Parquet or Excel; "
+            "a folder stands for the export files in it",
+            metavar="PATH",
+            show_default=False,
+        ),
     ],
     platform: Annotated[str, typer.Option(help="platform name, or column:NAME to read it per row")],
     map_: Annotated[
@@ -135,38 +142,75 @@ def import_file(
         str | None, typer.Option(help="source name to record (default: import:FILENAME)")
     ] = None,
 ) -> None:
-    """Import one export file into the store; bad rows go to rejects."""
-    from collectors.files import FileCollector, FileOptions
-    from monitor.service import StopBetweenBatches
+    """Import export files into the store, one run each; bad rows go to rejects. A file
+    that cannot be read is named and skipped, and the others are still imported."""
+    from collectors.files import FileImportError, FileOptions, export_files
 
     with _failures():
         mapping = _parse_map(map_ or [])
-        options = _validated(
-            FileOptions,
-            {
-                "path": path,
-                "platform": platform,
-                "map": mapping,
-                "date_format": date_format,
-                "encoding": encoding,
-                "format": format_,
-            },
-            "import options",
-        )
-        _, store = _open()
-        name = source or f"import:{path.name}"
-        with _stop_on_signals() as stop, _progress(f"import {path.name}") as progress:
-            collector = StopBetweenBatches(FileCollector(name, options), stop)
-            task = progress.add_task(f"import {path.name}", total=None, summary="")
-            result, run_id = run_collector(
-                store, collector, name, use_saved_cursor=False, on_batch=_progress_callback(progress, task)
+        files = export_files(paths)
+        options = [
+            _validated(
+                FileOptions,
+                {
+                    "path": path,
+                    "platform": platform,
+                    "map": mapping,
+                    "date_format": date_format,
+                    "encoding": encoding,
+                    "format": format_,
+                },
+                "import options",
             )
-        console.print(_summary(str(path), result), highlight=False)
-        if result.rejected:
-            console.print(f"see the rejects with: monitor status (run {run_id})", highlight=False)
-        if collector.stopped:
-            _interrupted("import the file again to finish: stored posts are updated, not doubled")
+            for path in files
+        ]
+        _, store = _open()
+        failed: list[Path] = []
+        total = WriteResult()
+        with _stop_on_signals() as stop:
+            for file_options in options:
+                if stop.is_set():  # between two files: the rest are not started
+                    _interrupted("import again to finish: stored posts are updated, not doubled")
+                try:
+                    result, stopped = _import_one(store, file_options, source, stop)
+                except FileImportError as err:
+                    if len(files) == 1:
+                        raise
+                    errors.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+                    failed.append(file_options.path)
+                    continue
+                total += result
+                if stopped:
+                    _interrupted("import again to finish: stored posts are updated, not doubled")
+        if len(files) > 1:
+            label = f"{len(files) - len(failed)} of {len(files)} files"
+            console.print(_summary(label, total), highlight=False)
         _index_for_search(store)
+        if failed:
+            listed = ", ".join(str(path) for path in failed)
+            raise CommandError(f"{len(failed)} of {len(files)} files could not be imported: {listed}")
+
+
+def _import_one(
+    store: Store, options: FileOptions, source: str | None, stop: threading.Event
+) -> tuple[WriteResult, bool]:
+    """One file through its own run; prints its summary. Returns what was written and
+    whether ``stop`` ended the run before the end of the file."""
+    from collectors.files import FileCollector
+    from monitor.service import StopBetweenBatches
+
+    path = options.path
+    name = source or f"import:{path.name}"
+    with _progress(f"import {path.name}") as progress:
+        collector = StopBetweenBatches(FileCollector(name, options), stop)
+        task = progress.add_task(f"import {path.name}", total=None, summary="")
+        result, run_id = run_collector(
+            store, collector, name, use_saved_cursor=False, on_batch=_progress_callback(progress, task)
+        )
+    console.print(_summary(str(path), result), highlight=False)
+    if result.rejected:
+        console.print(f"see the rejects with: monitor status (run {run_id})", highlight=False)
+    return result, collector.stopped
 
 
 @contextmanager

@@ -100,6 +100,47 @@ def test_bad_options_are_clear_errors(tmp_path: Path, args: list[str], message: 
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_folder_of_exports_imports_every_file_and_names_the_one_that_fails(tmp_path: Path) -> None:
+    """Scrapers write one file per day or query: a folder (or several paths) imports them
+    all, each as its own run; a file that cannot be read is named and the rest go on."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    header = "note_id,title,content,create_time\n"
+    (exports / "day1.csv").write_text(header + "a1,t,第一天 day one,2025-01-14 10:00\n", encoding="utf-8")
+    (exports / "day2.csv.gz").write_bytes(b"\x1f\x8b damaged")  # a cut-off download
+    (exports / "day3.jsonl").write_text(
+        json.dumps({"note_id": "a3", "title": "t", "content": "day three", "create_time": 1736850000}) + "\n",
+        encoding="utf-8",
+    )
+    (exports / "~$day1.xlsx").write_bytes(b"lock")  # Excel's lock file, and a note: not exports
+    (exports / "README.md").write_text("notes", encoding="utf-8")
+    mapping = ["--map", "text=title+content", "--map", "created_at=create_time"]
+    result = monitor(tmp_path, "import", str(exports), "--platform", "rednote", *mapping)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "day2.csv.gz" in result.stderr and "1 of 3 files could not be imported" in result.stderr
+    assert "2 of 3 files: imported 2, updated 0, rejected 0" in " ".join(result.stdout.split())
+    report = status(tmp_path)
+    assert report["posts"] == {"rednote": 2}
+    sources = {run["source"] for run in report["runs"] if run["kind"] == "collect"}
+    assert {"import:day1.csv", "import:day3.jsonl"} <= sources
+    # Several paths, as a shell glob gives them: both files again, only updates.
+    again = monitor(
+        tmp_path,
+        "import",
+        str(exports / "day1.csv"),
+        str(exports / "day3.jsonl"),
+        "--platform",
+        "rednote",
+        *mapping,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "2 of 2 files: imported 0, updated 2, rejected 0" in " ".join(again.stdout.split())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = monitor(tmp_path, "import", str(empty), "--platform", "rednote")
+    assert result.returncode == 1 and "no export files in it" in result.stderr
+
+
 def test_missing_file_and_invalid_config_fail_cleanly(tmp_path: Path) -> None:
     result = monitor(tmp_path, "import", str(tmp_path / "nope.csv"), "--platform", "x")
     assert result.returncode == 1 and "not found" in result.stderr
