@@ -167,10 +167,11 @@ def import_file(
         _, store = _open()
         failed: list[Path] = []
         total = WriteResult()
+        finish = "import again to finish: stored posts are updated, not doubled"
         with _stop_on_signals() as stop:
             for file_options in options:
                 if stop.is_set():  # between two files: the rest are not started
-                    _interrupted("import again to finish: stored posts are updated, not doubled")
+                    _interrupted(finish)
                 try:
                     result, stopped = _import_one(store, file_options, source, stop)
                 except FileImportError as err:
@@ -181,7 +182,7 @@ def import_file(
                     continue
                 total += result
                 if stopped:
-                    _interrupted("import again to finish: stored posts are updated, not doubled")
+                    _interrupted(finish)
         if len(files) > 1:
             label = f"{len(files) - len(failed)} of {len(files)} files"
             console.print(_summary(label, total), highlight=False)
