@@ -135,6 +135,9 @@ class FileOptions(BaseModel):
     platform: str = Field(description="a platform name, or column:NAME to read it per row")
     map: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
+    # When the pages in the export were saved: places times they show relative to it
+    # ("3小时前", "昨天 12:08", "01-14"), whose clock times are read in its zone.
+    exported_at: datetime | None = None
     encoding: str | None = None
     delimiter: str | None = None
     # Rows per batch (one transaction). Left unset, a UTF-8 CSV's batches start at 5,000
@@ -208,7 +211,9 @@ class RowConverter:
         if len(text) > TEXT_LIMIT:
             text = text[:TEXT_LIMIT]
         try:
-            created_at = parse_timestamp(values.get("created_at"), self.options.date_format)
+            created_at = parse_timestamp(
+                values.get("created_at"), self.options.date_format, self.options.exported_at
+            )
         except ParseError as err:
             raise ParseError(f"created_at: {err}") from None
         if self.platform_column is not None:

@@ -134,6 +134,13 @@ def import_file(
         typer.Option("--map", help="FIELD=COLUMN, repeatable; COLUMN may be a+b to join columns"),
     ] = None,
     date_format: Annotated[str | None, typer.Option(help="strptime format of the time column")] = None,
+    exported_at: Annotated[
+        str | None,
+        typer.Option(
+            help="when the pages were saved (ISO time, with its offset), to place the times "
+            "they show relative to it: 3小时前, 昨天 12:08, 01-14, 3h ago"
+        ),
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="text encoding (default: detected)")] = None,
     format_: Annotated[
         str, typer.Option("--format", help="auto, csv, jsonl, json (an array), parquet or xlsx")
@@ -157,6 +164,7 @@ def import_file(
                     "platform": platform,
                     "map": mapping,
                     "date_format": date_format,
+                    "exported_at": exported_at,
                     "encoding": encoding,
                     "format": format_,
                 },

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any, overload
 
+from monitor.relative_times import RelativeTimeError, parse_relative
+
 PLATFORMS = (
     "tiktok",
     "rednote",
@@ -313,13 +315,15 @@ def _from_epoch(number: float) -> datetime:
     return datetime.fromtimestamp(number, tz=UTC)
 
 
-def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
+def parse_timestamp(value: Any, fmt: str | None = None, exported_at: datetime | None = None) -> datetime:
     """A timestamp in any form real exports use, as an aware UTC datetime.
 
     ISO 8601 (with ``Z`` or an offset), ``1/14/2025 12:08``, Unix seconds, milliseconds
     or microseconds, spreadsheet serial days (``45671.5``). Naive times are taken as UTC.
-    ``fmt`` (strptime syntax) is tried first when given. Raises ``ParseError`` when
-    nothing fits.
+    ``fmt`` (strptime syntax) is tried first when given. A time as a page shows it
+    (``3小时前``, ``昨天 12:08``, ``01-14``) is placed against ``exported_at``, the time the
+    page was saved (see ``relative_times``), and refused without it. Raises
+    ``ParseError`` when nothing fits.
     """
     if value is None:
         raise ParseError("missing timestamp")
@@ -332,16 +336,17 @@ def parse_timestamp(value: Any, fmt: str | None = None) -> datetime:
             raise ParseError(f"not a timestamp: {value!r}")
         parsed = _from_epoch(float(value))
     else:
-        parsed = _parse_timestamp_text(str(value).strip(), fmt)
+        parsed = _parse_timestamp_text(str(value).strip(), fmt, exported_at)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
 
 
+_SOME_SAVE_TIME = datetime(2024, 12, 31, tzinfo=UTC)
 _EPOCH_TEXT_RE = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
-def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
+def _parse_timestamp_text(text: str, fmt: str | None, exported_at: datetime | None = None) -> datetime:
     if not text:
         raise ParseError("missing timestamp")
     if fmt:
@@ -364,6 +369,18 @@ def _parse_timestamp_text(text: str, fmt: str | None) -> datetime:
     parsed = _parse_free_form(text)
     if parsed is not None:
         return parsed
+    try:
+        # Without the time the page was saved, any day of a leap year tells what fits.
+        parsed = parse_relative(text, exported_at or _SOME_SAVE_TIME)
+    except RelativeTimeError as err:
+        raise ParseError(str(err)) from None
+    if parsed is not None:
+        if exported_at is not None:
+            return parsed
+        raise ParseError(
+            f"{text[:40]!r} is relative to when the page was saved: give that time with "
+            "--exported-at (exported_at: in a source)"
+        )
     hint = f" (format {fmt!r} did not match either)" if fmt else ""
     raise ParseError(f"unrecognised timestamp {text[:40]!r}{hint}")
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -239,6 +240,29 @@ def test_json_keys_left_out_of_the_first_records_can_be_mapped(store: Store, tmp
     assert rows(store, "SELECT native_id, parent_id FROM posts WHERE parent_id IS NOT NULL") == [("t3", "t0")]
     with pytest.raises(FileImportError, match="'referenced_tweet.0.id' .*'referenced_tweets'"):
         import_file(store, path, "x", {"parent_id": "referenced_tweet.0.id"})
+
+
+def test_page_times_are_placed_with_the_export_time(store: Store, tmp_path: Path) -> None:
+    """A scraped RedNote page keeps its times as it shows them; with the time the pages were
+    saved they are placed (clock times in its zone), without it they are rejects saying so."""
+    path = tmp_path / "scraped.csv"
+    path.write_text(
+        "id,text,time\na,one,3小时前\nb,two,昨天 12:08\nc,three,编辑于 01-14 上海\nd,four,3个月前\n",
+        encoding="utf-8",
+    )
+    result = import_file(store, path, "rednote", {"created_at": "time"})
+    assert (result.new, result.rejected) == (0, 4)
+    reasons = [reason for _, reason in rows(store, "SELECT location, reason FROM rejects ORDER BY id")]
+    assert all("--exported-at" in reason for reason in reasons[:3]) and "too coarse" in reasons[3]
+    saved = "2025-01-20T15:00:00+08:00"
+    result = import_file(store, path, "rednote", {"created_at": "time"}, exported_at=saved)
+    assert (result.new, result.rejected) == (3, 1)
+    got = dict(rows(store, "SELECT native_id, created_at FROM posts"))
+    assert got == {
+        "a": int(datetime(2025, 1, 20, 4, tzinfo=UTC).timestamp()),
+        "b": int(datetime(2025, 1, 19, 4, 8, tzinfo=UTC).timestamp()),
+        "c": int(datetime(2025, 1, 13, 16, tzinfo=UTC).timestamp()),
+    }
 
 
 def test_killed_import_resumes_from_its_cursor_without_duplicates(store: Store, tmp_path: Path) -> None:
