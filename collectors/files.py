@@ -18,7 +18,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
@@ -173,6 +173,12 @@ class Row(NamedTuple):
     raw: str | None = None
 
 
+# A post is not written after it was collected: a time later than the import by more than
+# this (the year 2286 from a mangled epoch, a wrong century) is refused rather than stretching
+# every chart to it. A day covers local times without a zone read as UTC (at most 14 h).
+FUTURE_SLACK = timedelta(days=1)
+
+
 class RowConverter:
     """Turns one input record into a Post, or says why it cannot."""
 
@@ -216,6 +222,8 @@ class RowConverter:
             )
         except ParseError as err:
             raise ParseError(f"created_at: {err}") from None
+        if created_at > collected_at + FUTURE_SLACK:
+            raise ParseError(f"created_at: {created_at:%Y-%m-%d %H:%M} UTC is after the import")
         if self.platform_column is not None:
             platform_value = _extract(record, (self.platform_column,))
             if platform_value in (None, ""):
@@ -1204,6 +1212,7 @@ class BulkConverter:
             title = pc.if_else(pc.equal(title, ""), pa.scalar(None, pa.string()), title)
 
         created = self._timestamps(column(plan["created_at"][0]), flag)
+        flag(pc.greater(created, self.collected_ts + int(FUTURE_SLACK.total_seconds())))
         if self.rows.platform_column is not None:
             platform = self._per_value(
                 column(self.rows.platform_column), _platform_or_none, pa.string(), flag

@@ -228,13 +228,14 @@ def _top_model(conn: Connection) -> str | None:
 
 def default_window(first: date | None, last: date | None, today: date | None = None) -> tuple[date, date]:
     """The default date range: the last 60 days up to today, or, when the data ended
-    before that window, the data's own range (its last 60 days at most)."""
+    before that window, the data's own range (its last 60 days at most). A post dated
+    far ahead (bad data a live source let through) does not stretch it past tomorrow."""
     today = today or datetime.now(UTC).date()
     window = timedelta(days=DEFAULT_WINDOW_DAYS - 1)
     if last is None or first is None:
         return today - window, today
     if last >= today - window:
-        return today - window, max(today, last)
+        return today - window, max(today, min(last, today + timedelta(days=1)))
     return max(first, last - window), last
 
 

@@ -265,6 +265,27 @@ def test_page_times_are_placed_with_the_export_time(store: Store, tmp_path: Path
     }
 
 
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_time_after_the_import_is_a_reject(store: Store, tmp_path: Path, bulk: bool) -> None:
+    """A post cannot be written after it was collected: the year 2286 (a mangled epoch) is
+    refused instead of stretching every chart; a local time a few hours ahead of UTC is not."""
+    from datetime import timedelta
+
+    soon = datetime.now(UTC) + timedelta(hours=10)
+    path = tmp_path / "future.csv"
+    path.write_text(
+        f"id,text,created_at\na,ok,2025-01-14 10:00:00\nb,ahead,{soon:%Y-%m-%d %H:%M:%S}\n"
+        "c,cut epoch,9999999999\nd,next year,2099-01-14 10:00:00\n",
+        encoding="utf-8",
+    )
+    collector = FileCollector("future", FileOptions(path=path, platform="x"), bulk=bulk)
+    result, _ = run_collector(store, collector, "future", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (2, 2)
+    reasons = rows(store, "SELECT location, reason FROM rejects ORDER BY location")
+    assert [location.rsplit(":", 1)[1] for location, _ in reasons] == ["4", "5"]
+    assert all("is after the import" in reason for _, reason in reasons)
+
+
 def test_killed_import_resumes_from_its_cursor_without_duplicates(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "many.csv"
     path.write_text(

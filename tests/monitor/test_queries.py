@@ -248,6 +248,15 @@ def test_default_window_is_last_60_days_or_the_data_range() -> None:
         date(2025, 1, 10),
         date(2025, 2, 20),
     )
+    # Times a little ahead of UTC are shown; one post dated 2286 does not flatten the charts.
+    assert queries.default_window(date(2025, 1, 1), date(2025, 6, 2), today) == (
+        date(2025, 4, 3),
+        date(2025, 6, 2),
+    )
+    assert queries.default_window(date(2025, 1, 1), date(2286, 1, 1), today) == (
+        date(2025, 4, 3),
+        date(2025, 6, 2),
+    )
 
 
 def test_stale_rollup_is_not_used(store: Store) -> None:
