@@ -4,6 +4,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from monitor.models import Post, Reject, Score
 from monitor.store import MIGRATIONS, SCHEMA_VERSION, Store
@@ -328,6 +330,54 @@ def test_a_version_2_store_gets_search_triggers_that_skip_unindexed_posts(tmp_pa
     with upgraded.begin() as conn:
         conn.exec_driver_sql("DELETE FROM posts WHERE id = 'x:1'")
         conn.exec_driver_sql("INSERT INTO posts_search(posts_search) VALUES ('integrity-check')")
+
+
+def test_a_version_3_store_gets_a_search_index_without_positions(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'v3.db'}"
+    store = Store(url)
+    store.write_batch([make_post("1", text="欢迎美国朋友"), make_post("2", text="TikTok refugees")])
+    with store.begin() as conn:  # what version 3 had: an index with every trigram's positions
+        conn.exec_driver_sql("DROP TABLE posts_search")
+        conn.exec_driver_sql(
+            "CREATE VIRTUAL TABLE posts_search USING fts5("
+            "text, title, content='posts', content_rowid='rowid', tokenize='trigram')"
+        )
+        conn.exec_driver_sql("DELETE FROM schema_version WHERE version > 3")
+    store.index_new_posts()
+    upgraded = Store(url)
+    assert upgraded.version() == SCHEMA_VERSION
+    with upgraded.engine.connect() as conn:
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'posts_search'").scalar()
+    assert "detail=none" in sql
+    assert upgraded.search_backlog() == 2  # rebuilt behind the writes; found by a scan meanwhile
+    assert _search(upgraded, "美国朋友") == ["x:1"]
+    assert upgraded.index_new_posts() == 2
+    assert _search(upgraded, "美国朋友") == ["x:1"] and _search(upgraded, "tiktok refugee") == ["x:2"]
+    with upgraded.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO posts_search(posts_search) VALUES ('integrity-check')")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(
+        st.text(alphabet="ab c\"'%_美国朋友Aé\u0301", min_size=1, max_size=12), min_size=1, max_size=8
+    ),
+    pick=st.integers(min_value=0),
+    start=st.integers(min_value=0, max_value=11),
+    size=st.integers(min_value=3, max_value=6),
+)
+def test_the_search_index_never_hides_a_match(tmp_path_factory, texts, pick, start, size) -> None:
+    """Keywords cut from the posts find the same posts through the index as by a scan."""
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('search') / 'monitor.db'}")
+    store.write_batch([make_post(str(i), text=text) for i, text in enumerate(texts)])
+    text = texts[pick % len(texts)]
+    keyword = text[start : start + size] if len(text) >= 3 else text
+    keywords = (keyword, keyword.upper())
+    scanned = {key: _search(store, key) for key in keywords}  # nothing indexed yet: all read
+    assert scanned[keyword]  # the post it was cut from
+    store.index_new_posts()
+    assert {key: _search(store, key) for key in keywords} == scanned
+    store.engine.dispose()
 
 
 def _post_indexes(store: Store) -> set[str]:
