@@ -591,6 +591,16 @@ def _csv_dialect(path: Path, options: FileOptions) -> tuple[str, str]:
     return encoding, delimiter
 
 
+def guessed_encoding(options: FileOptions) -> str | None:
+    """The encoding a CSV export will be read in, when it was guessed from the bytes rather
+    than given and is not UTF-8 (an import says so, so a wrong guess is seen); else None."""
+    path = options.path
+    if options.encoding or not path.is_file() or detect_format(path, options.format) != "csv":
+        return None
+    encoding, _ = _csv_dialect(path, options)
+    return None if encoding == "utf-8-sig" else encoding
+
+
 def _read_csv(path: Path, options: FileOptions) -> Iterator[Row]:
     csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
     encoding, delimiter = _csv_dialect(path, options)

@@ -205,11 +205,14 @@ def _import_one(
 ) -> tuple[WriteResult, bool]:
     """One file through its own run; prints its summary. Returns what was written and
     whether ``stop`` ended the run before the end of the file."""
-    from collectors.files import FileCollector
+    from collectors.files import FileCollector, guessed_encoding
     from monitor.service import StopBetweenBatches
 
     path = options.path
     name = source or f"import:{path.name}"
+    encoding = guessed_encoding(options)
+    if encoding is not None:
+        console.print(f"{path}: not UTF-8, read as {encoding} (--encoding to choose)", highlight=False)
     with _progress(f"import {path.name}") as progress:
         collector = StopBetweenBatches(FileCollector(name, options), stop)
         task = progress.add_task(f"import {path.name}", total=None, summary="")

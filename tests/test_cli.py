@@ -141,6 +141,18 @@ def test_a_folder_of_exports_imports_every_file_and_names_the_one_that_fails(tmp
     assert result.returncode == 1 and "no export files in it" in result.stderr
 
 
+def test_an_import_says_which_encoding_it_guessed(tmp_path: Path) -> None:
+    """A wrong guess is seen: the import names the code page it read a non-UTF-8 file in."""
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("id,text,created_at\n1,欢迎美国朋友,2025-01-14 10:00\n".encode("gbk"))
+    result = monitor(tmp_path, "import", str(path), "--platform", "rednote")
+    assert result.returncode == 0, result.stderr
+    assert "not UTF-8, read as gb18030" in " ".join(result.stdout.split())
+    mapping = ["--map", "text=title+content", "--map", "created_at=create_time"]
+    utf8 = monitor(tmp_path, "import", str(FIXTURES / "rednote_export.csv"), "--platform", "rednote", *mapping)
+    assert utf8.returncode == 0 and "imported 4" in utf8.stdout and "read as" not in utf8.stdout
+
+
 def test_missing_file_and_invalid_config_fail_cleanly(tmp_path: Path) -> None:
     result = monitor(tmp_path, "import", str(tmp_path / "nope.csv"), "--platform", "x")
     assert result.returncode == 1 and "not found" in result.stderr
