@@ -149,7 +149,8 @@ def test_an_import_says_which_encoding_it_guessed(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "not UTF-8, read as gb18030" in " ".join(result.stdout.split())
     mapping = ["--map", "text=title+content", "--map", "created_at=create_time"]
-    utf8 = monitor(tmp_path, "import", str(FIXTURES / "rednote_export.csv"), "--platform", "rednote", *mapping)
+    export = str(FIXTURES / "rednote_export.csv")
+    utf8 = monitor(tmp_path, "import", export, "--platform", "rednote", *mapping)
     assert utf8.returncode == 0 and "imported 4" in utf8.stdout and "read as" not in utf8.stdout
 
 
