@@ -14,6 +14,7 @@ import gzip
 import io
 import itertools
 import json
+import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -110,7 +111,38 @@ PLATFORM_ALIASES = {
     "hacker news": "hackernews",
     "douyin": "tiktok",
     "抖音": "tiktok",
+    "x (twitter)": "x",
+    "x (formerly twitter)": "x",
+    "twitter/x": "x",
+    "x/twitter": "x",
+    "youtube comments": "youtube",
+    "微博": "weibo",
 }
+# Social-listening exports (Brandwatch, Meltwater, Talkwalker) name the platform by its
+# site: "twitter.com", "www.tiktok.com", a post's URL. Subdomains count as their site.
+PLATFORM_SITES = {
+    "twitter.com": "x",
+    "x.com": "x",
+    "t.co": "x",
+    "tiktok.com": "tiktok",
+    "douyin.com": "tiktok",
+    "xiaohongshu.com": "rednote",
+    "xhslink.com": "rednote",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "reddit.com": "reddit",
+    "redd.it": "reddit",
+    "bsky.app": "bluesky",
+    "news.ycombinator.com": "hackernews",
+    "mastodon.social": "mastodon",
+    "instagram.com": "instagram",
+    "threads.net": "threads",
+    "facebook.com": "facebook",
+    "weibo.com": "weibo",
+    "weibo.cn": "weibo",
+    "lemon8-app.com": "lemon8",
+}
+_SITE_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?(?:[/?#].*)?$")
 
 CSV_FIELD_LIMIT = 256 * 1024 * 1024
 TEXT_LIMIT = 100_000
@@ -121,8 +153,19 @@ class FileImportError(Exception):
 
 
 def normalise_platform(value: Any) -> str:
+    """A platform's name as the store keeps it: lower case, aliases and sites mapped
+    ("Xiaohongshu", "小红书" and "https://www.xiaohongshu.com/explore/…" are "rednote")."""
     name = " ".join(str(value).strip().lower().split())
-    return PLATFORM_ALIASES.get(name, name)
+    if name in PLATFORM_ALIASES:
+        return PLATFORM_ALIASES[name]
+    site = _SITE_RE.match(name)
+    if site is not None:
+        labels = site[1].split(".")
+        for start in range(len(labels) - 1):  # m.youtube.com, then youtube.com
+            platform = PLATFORM_SITES.get(".".join(labels[start:]))
+            if platform is not None:
+                return platform
+    return name
 
 
 class FileOptions(BaseModel):

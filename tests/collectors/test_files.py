@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from collectors.files import FileCollector, FileImportError, FileOptions, detect_encoding
+from collectors.files import FileCollector, FileImportError, FileOptions, detect_encoding, normalise_platform
 from monitor.sources import run_collector
 from monitor.store import Store
 
@@ -284,6 +284,28 @@ def test_a_time_after_the_import_is_a_reject(store: Store, tmp_path: Path, bulk:
     reasons = rows(store, "SELECT location, reason FROM rejects ORDER BY location")
     assert [location.rsplit(":", 1)[1] for location, _ in reasons] == ["4", "5"]
     assert all("is after the import" in reason for _, reason in reasons)
+
+
+@pytest.mark.parametrize(
+    ("value", "platform"),
+    [
+        ("Xiaohongshu", "rednote"),
+        ("小红书", "rednote"),
+        ("X (Twitter)", "x"),
+        ("twitter.com", "x"),  # social-listening exports name the site
+        ("mobile.twitter.com", "x"),
+        ("www.tiktok.com", "tiktok"),
+        ("https://www.xiaohongshu.com/explore/64f1a0c2", "rednote"),
+        ("m.youtube.com", "youtube"),
+        ("old.reddit.com", "reddit"),
+        ("bsky.app", "bluesky"),
+        ("news.ycombinator.com", "hackernews"),
+        ("nytimes.com", "nytimes.com"),  # an unknown site stays as it is
+        ("Lemon8", "lemon8"),
+    ],
+)
+def test_platform_names_sites_and_urls_are_normalised(value: str, platform: str) -> None:
+    assert normalise_platform(value) == platform
 
 
 def test_killed_import_resumes_from_its_cursor_without_duplicates(store: Store, tmp_path: Path) -> None:
