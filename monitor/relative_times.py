@@ -20,40 +20,14 @@ _PREFIX_RE = re.compile(r"^(?:编辑于|发布于|发表于|edited|posted)\s*", 
 _PLACE_RE = re.compile(r"\s+[\u4e00-\u9fff]{1,8}$")
 
 _UNITS = {
-    "秒": "seconds",
-    "分钟": "minutes",
-    "分": "minutes",
-    "小时": "hours",
-    "时": "hours",
-    "天": "days",
-    "日": "days",
-    "周": "weeks",
-    "星期": "weeks",
-    "s": "seconds",
-    "sec": "seconds",
-    "secs": "seconds",
-    "second": "seconds",
-    "seconds": "seconds",
-    "m": "minutes",
-    "min": "minutes",
-    "mins": "minutes",
-    "minute": "minutes",
-    "minutes": "minutes",
-    "h": "hours",
-    "hr": "hours",
-    "hrs": "hours",
-    "hour": "hours",
-    "hours": "hours",
-    "d": "days",
-    "day": "days",
-    "days": "days",
-    "w": "weeks",
-    "wk": "weeks",
-    "wks": "weeks",
-    "week": "weeks",
-    "weeks": "weeks",
+    **dict.fromkeys(("秒", "s", "sec", "secs", "second", "seconds"), "seconds"),
+    **dict.fromkeys(("分钟", "分", "m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("小时", "时", "h", "hr", "hrs", "hour", "hours"), "hours"),
+    **dict.fromkeys(("天", "日", "d", "day", "days"), "days"),
+    **dict.fromkeys(("周", "星期", "w", "wk", "wks", "week", "weeks"), "weeks"),
 }
-_AGO_ZH_RE = re.compile(r"^(\d+)\s*(秒|分钟|分|小时|时|天|日|周|星期)前$")
+_CJK_UNITS = "|".join(sorted((unit for unit in _UNITS if not unit.isascii()), key=len, reverse=True))
+_AGO_ZH_RE = re.compile(rf"^(\d+)\s*({_CJK_UNITS})前$")
 _AGO_EN_RE = re.compile(r"^(\d+)\s*([a-z]+)(?:\s+ago)?$", re.IGNORECASE)
 _COARSE_RE = re.compile(r"^\d+\s*(?:个月|月|年|months?|mo|years?|y|yr|yrs)(?:前|\s+ago)?$", re.IGNORECASE)
 _NOW = frozenset({"刚刚", "刚才", "just now", "now"})
