@@ -183,6 +183,9 @@ class FileOptions(BaseModel):
     exported_at: datetime | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    # Lines before a CSV's header (the report details Brandwatch puts first). Left unset,
+    # a header further down is found when the first line lacks the mapped columns.
+    skip_rows: int | None = Field(default=None, ge=0, le=1000)
     # Rows per batch (one transaction). Left unset, a UTF-8 CSV's batches start at 5,000
     # rows and double up to 80,000 (or ``BULK_BATCH_BYTES`` of the file).
     chunk_rows: int = Field(default=5000, ge=1, le=1_000_000)
@@ -617,8 +620,16 @@ def _within_gb2312(text: str) -> bool:
     return True
 
 
-def _csv_dialect(path: Path, options: FileOptions) -> tuple[str, str]:
-    """The encoding and the delimiter of a CSV file, from the options or its first bytes."""
+@dataclass(frozen=True)
+class CsvDialect:
+    encoding: str
+    delimiter: str
+    header_line: int  # lines of the file before the header row
+
+
+def _csv_dialect(path: Path, options: FileOptions) -> CsvDialect:
+    """The encoding, the delimiter and the header's place of a CSV file, from the options
+    or its first bytes."""
     with _open_binary(path) as probe:
         sample = probe.read(1 << 16)
     encoding = options.encoding or detect_encoding(sample)
@@ -628,32 +639,84 @@ def _csv_dialect(path: Path, options: FileOptions) -> tuple[str, str]:
         raise FileImportError(f"{path}: unknown encoding {encoding!r}") from err
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"  # a BOM, if any, is not part of the first column's name
-    delimiter = (options.delimiter or "").replace("\\t", "\t") or _sniff_delimiter(
-        sample.decode(encoding, errors="replace"), path
-    )
-    return encoding, delimiter
+    text = sample.decode(encoding, errors="replace")
+    delimiter = (options.delimiter or "").replace("\\t", "\t") or _sniff_delimiter(text, path)
+    if options.skip_rows is not None:
+        return CsvDialect(encoding, delimiter, options.skip_rows)
+    found = _header_below(text, _wanted_columns(options), [delimiter] if options.delimiter else None, path)
+    if found is not None:
+        delimiter, header_line = found
+        return CsvDialect(encoding, delimiter, header_line)
+    return CsvDialect(encoding, delimiter, 0)
 
 
-def guessed_encoding(options: FileOptions) -> str | None:
-    """The encoding a CSV export will be read in, when it was guessed from the bytes rather
-    than given and is not UTF-8 (an import says so, so a wrong guess is seen); else None."""
-    path = options.path
-    if options.encoding or not path.is_file() or detect_format(path, options.format) != "csv":
+HEADER_SEARCH_LINES = 100
+
+
+def _cells(line: str, delimiter: str) -> set[str]:
+    try:
+        return {cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])}
+    except csv.Error:
+        return set()
+
+
+def _wanted_columns(options: FileOptions) -> set[str]:
+    columns = {part.strip() for expression in options.map.values() for part in expression.split("+")}
+    if options.platform.startswith("column:"):
+        columns.add(options.platform.removeprefix("column:"))
+    return {column for column in columns if column}
+
+
+def _header_below(
+    text: str, wanted: set[str], delimiters: list[str] | None, path: Path
+) -> tuple[str, int] | None:
+    """The delimiter and the line of the first row, past the first line, that holds every
+    wanted column, when the first line does not; None otherwise."""
+    lines = [line.rstrip("\r") for line in text.split("\n")[:HEADER_SEARCH_LINES]]
+    if not wanted or len(lines) < 2:
         return None
-    encoding, _ = _csv_dialect(path, options)
-    return None if encoding == "utf-8-sig" else encoding
+    for delimiter in delimiters or [_sniff_delimiter(text, path), ",", "\t", ";", "|"]:
+        names = [_cells(line, delimiter) for line in lines]
+        if wanted <= names[0]:
+            return None
+        for index, row in enumerate(names[1:], start=1):
+            if wanted <= row:
+                return delimiter, index
+    return None
+
+
+def reading_notes(options: FileOptions) -> list[str]:
+    """What an import guessed about a CSV export and says, so a wrong guess is seen: a
+    code page other than UTF-8, lines skipped before the header."""
+    path = options.path
+    if not path.is_file() or detect_format(path, options.format) != "csv":
+        return []
+    dialect = _csv_dialect(path, options)
+    notes = []
+    if dialect.encoding != "utf-8-sig" and not options.encoding:
+        notes.append(f"not UTF-8, read as {dialect.encoding} (--encoding to choose)")
+    if dialect.header_line and options.skip_rows is None:
+        notes.append(
+            f"the header is line {dialect.header_line + 1}: the {dialect.header_line} lines "
+            "before it are skipped (--skip-rows to choose)"
+        )
+    return notes
 
 
 def _read_csv(path: Path, options: FileOptions) -> Iterator[Row]:
     csv.field_size_limit(min(CSV_FIELD_LIMIT, sys.maxsize))
-    encoding, delimiter = _csv_dialect(path, options)
+    dialect = _csv_dialect(path, options)
     # Bytes that do not decode become U+FFFD instead of stopping a long import.
-    with io.TextIOWrapper(_open_binary(path), encoding=encoding, errors="replace", newline="") as text:
-        reader = csv.reader(text, delimiter=delimiter)
+    with io.TextIOWrapper(
+        _open_binary(path), encoding=dialect.encoding, errors="replace", newline=""
+    ) as text:
+        for _ in range(dialect.header_line):
+            text.readline()
+        reader = csv.reader(text, delimiter=dialect.delimiter)
         header = _csv_header(reader, path)
         if header is None:
             return
-        yield from _csv_rows(reader, len(header), header, 0)
+        yield from _csv_rows(reader, len(header), header, dialect.header_line)
 
 
 def _csv_header(reader: Any, path: Path) -> list[str] | None:
@@ -989,15 +1052,18 @@ class CsvBlocks:
     def open(self) -> tuple[list[str], Iterator[CsvBlock | Row]] | None:
         """The header and the blocks, or None when the file is not one this path takes
         (another encoding, one column, repeated column names)."""
-        encoding, delimiter = _csv_dialect(self.path, self.options)
+        dialect = _csv_dialect(self.path, self.options)
+        delimiter = dialect.delimiter
         if len(delimiter) != 1 or delimiter in '"\r\n':
             return None
         handle = _open_binary(self.path)
-        if encoding != "utf-8-sig":
-            handle = _Transcoded(handle, encoding)
+        if dialect.encoding != "utf-8-sig":
+            handle = _Transcoded(handle, dialect.encoding)
         head = handle.read(CSV_BLOCK_BYTES)
         if head.startswith(codecs.BOM_UTF8):
             head = head[len(codecs.BOM_UTF8) :]
+        for _ in range(dialect.header_line):  # the lines before the header
+            head = head[head.find(b"\n") + 1 :] if b"\n" in head else b""
         header_end = head.find(b"\n")
         # A quoted header (R and some tools quote every field) is read here too, unless a
         # quote left open carries a column name over the line.
@@ -1013,12 +1079,13 @@ class CsvBlocks:
         if header is None or len(header) < 2 or len(set(header)) != len(header):
             handle.close()
             return None
-        return header, self._blocks(handle, head[header_end + 1 :], header, delimiter)
+        first_row_line = dialect.header_line + 2
+        return header, self._blocks(handle, head[header_end + 1 :], header, delimiter, first_row_line)
 
     def _blocks(
-        self, handle: io.BufferedIOBase, pending: bytes, header: list[str], delimiter: str
+        self, handle: io.BufferedIOBase, pending: bytes, header: list[str], delimiter: str, line: int
     ) -> Iterator[CsvBlock | Row]:
-        line = 2  # the line the next row starts on
+        """The rows after the header as blocks; ``line`` is the line the first one starts on."""
         with handle:
             eof = False
             while True:

@@ -142,6 +142,12 @@ def import_file(
         ),
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="text encoding (default: detected)")] = None,
+    skip_rows: Annotated[
+        int | None,
+        typer.Option(
+            help="lines before a CSV's header (default: found when the first line lacks the map's columns)"
+        ),
+    ] = None,
     format_: Annotated[
         str, typer.Option("--format", help="auto, csv, jsonl, json (an array), parquet or xlsx")
     ] = "auto",
@@ -166,6 +172,7 @@ def import_file(
                     "date_format": date_format,
                     "exported_at": exported_at,
                     "encoding": encoding,
+                    "skip_rows": skip_rows,
                     "format": format_,
                 },
                 "import options",
@@ -205,14 +212,13 @@ def _import_one(
 ) -> tuple[WriteResult, bool]:
     """One file through its own run; prints its summary. Returns what was written and
     whether ``stop`` ended the run before the end of the file."""
-    from collectors.files import FileCollector, guessed_encoding
+    from collectors.files import FileCollector, reading_notes
     from monitor.service import StopBetweenBatches
 
     path = options.path
     name = source or f"import:{path.name}"
-    encoding = guessed_encoding(options)
-    if encoding is not None:
-        console.print(f"{path}: not UTF-8, read as {encoding} (--encoding to choose)", highlight=False)
+    for note in reading_notes(options):
+        console.print(f"{path}: {note}", highlight=False)
     with _progress(f"import {path.name}") as progress:
         collector = StopBetweenBatches(FileCollector(name, options), stop)
         task = progress.add_task(f"import {path.name}", total=None, summary="")

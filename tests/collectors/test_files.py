@@ -10,7 +10,14 @@ import pyarrow.parquet as pq
 import pytest
 import sqlalchemy as sa
 
-from collectors.files import FileCollector, FileImportError, FileOptions, detect_encoding, normalise_platform
+from collectors.files import (
+    FileCollector,
+    FileImportError,
+    FileOptions,
+    detect_encoding,
+    normalise_platform,
+    reading_notes,
+)
 from monitor.sources import run_collector
 from monitor.store import Store
 
@@ -306,6 +313,46 @@ def test_a_time_after_the_import_is_a_reject(store: Store, tmp_path: Path, bulk:
 )
 def test_platform_names_sites_and_urls_are_normalised(value: str, platform: str) -> None:
     assert normalise_platform(value) == platform
+
+
+BRANDWATCH_LIKE = (
+    "Brandwatch\nReport:,Mentions\nQuery Id,2001234\nDate Range:,2025-01-01 - 2025-02-28\n\n"
+    "Query Id,Date,Title,Url,Domain,Full Text,Author\n"
+    '1,2025-01-14 10:00:00,,https://twitter.com/a/status/1,twitter.com,"refugees, welcome",alice\n'
+    "1,2025-01-14 11:00:00,,https://www.xiaohongshu.com/explore/2,xiaohongshu.com,欢迎美国朋友,bob\n"
+    "1,bad date,,https://reddit.com/r/x/3,reddit.com,broken row,carol\n"
+)
+BRANDWATCH_MAP = {"text": "Title+Full Text", "created_at": "Date", "author": "Author"}
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_header_below_report_details_is_found(store: Store, tmp_path: Path, bulk: bool) -> None:
+    """Social-listening exports put report details above the header: the first row holding
+    the mapped columns is the header, and the line numbers of the rows stay the file's."""
+    path = tmp_path / "mentions.csv"
+    path.write_text(BRANDWATCH_LIKE, encoding="utf-8")
+    options = FileOptions(path=path, platform="column:Domain", map=BRANDWATCH_MAP)
+    result, _ = run_collector(store, FileCollector("bw", options, bulk=bulk), "bw", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (2, 1)
+    assert sorted(rows(store, "SELECT platform, author FROM posts")) == [("rednote", "bob"), ("x", "alice")]
+    ((location, reason),) = rows(store, "SELECT location, reason FROM rejects")
+    assert location.endswith("mentions.csv:9") and reason.startswith("created_at: ")
+    assert reading_notes(options) == [
+        "the header is line 6: the 5 lines before it are skipped (--skip-rows to choose)"
+    ]
+
+
+def test_skip_rows_names_the_header_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "mentions.csv"
+    path.write_text(BRANDWATCH_LIKE, encoding="utf-8")
+    assert import_file(store, path, "column:Domain", BRANDWATCH_MAP, skip_rows=5).new == 2
+    with pytest.raises(FileImportError, match="not in the file"):  # line 4 taken as the header
+        import_file(store, path, "column:Domain", BRANDWATCH_MAP, skip_rows=3)
+    plain = tmp_path / "plain.csv"  # a first line with the columns is the header, as always
+    plain.write_text(
+        "Date,Full Text,Title,Author,Domain\n2025-01-14,Date Full Text Title,,a,x\n", encoding="utf-8"
+    )
+    assert import_file(store, plain, "column:Domain", BRANDWATCH_MAP).new == 1
 
 
 def test_killed_import_resumes_from_its_cursor_without_duplicates(store: Store, tmp_path: Path) -> None:

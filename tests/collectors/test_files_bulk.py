@@ -79,13 +79,22 @@ MAP = {"text": "title+content", "created_at": "created_at", "id": "id", "likes":
 
 
 def write(
-    path: Path, body: list[Any], bom: bool, crlf: bool, quote_all: bool = False, encoding: str = "utf-8"
+    path: Path,
+    body: list[Any],
+    bom: bool,
+    crlf: bool,
+    quote_all: bool = False,
+    encoding: str = "utf-8",
+    preamble: tuple[str, ...] = (),
 ) -> None:
     """A CSV as exports write it; ``quote_all`` quotes every field, the header too (R does);
-    in another ``encoding`` what it cannot hold becomes ``?``."""
+    in another ``encoding`` what it cannot hold becomes ``?``; ``preamble`` lines come
+    before the header (report details, as Brandwatch writes them)."""
     buffer = io.StringIO(newline="")
     quoting = csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
     writer = csv.writer(buffer, lineterminator="\r\n" if crlf else "\n", quoting=quoting)
+    for line in preamble:
+        buffer.write(line + ("\r\n" if crlf else "\n"))
     writer.writerow(HEADER)
     for item in body:
         if isinstance(item, str):
@@ -138,16 +147,17 @@ def _batches(collector: FileCollector, cursor: Any) -> Any:
     crlf=st.booleans(),
     quote_all=st.booleans(),
     encoding=st.sampled_from(["utf-8", "utf-8", "gb18030", "utf-16", "cp1252"]),
+    preamble=st.sampled_from([(), (), ("Report:,Mentions", "", "Query Id,2001234", "id;title")]),
     block=st.sampled_from([64, 256, 1 << 20]),
     chunk_rows=st.integers(min_value=1, max_value=8),
     skip=st.integers(min_value=0, max_value=10),
     keep_raw=st.booleans(),
 )
 def test_bulk_and_per_row_paths_give_the_same(
-    tmp_path: Path, body, bom, crlf, quote_all, encoding, block, chunk_rows, skip, keep_raw
+    tmp_path: Path, body, bom, crlf, quote_all, encoding, preamble, block, chunk_rows, skip, keep_raw
 ) -> None:
     path = tmp_path / "export.csv"
-    write(path, body, bom, crlf, quote_all, encoding)
+    write(path, body, bom, crlf, quote_all, encoding, preamble)
     options = {"chunk_rows": chunk_rows, "keep_raw": keep_raw, "encoding": encoding}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(files, "CSV_BLOCK_BYTES", block)
