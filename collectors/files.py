@@ -466,7 +466,7 @@ def read_rows(path: Path, options: FileOptions) -> Iterator[Row]:
     if kind == "json":
         return _read_json_array(path)
     if kind == "xlsx":
-        return _read_xlsx(path)
+        return _read_xlsx(path, options)
     return _read_parquet(path, options.chunk_rows)
 
 
@@ -820,8 +820,10 @@ def _read_json_array(path: Path) -> Iterator[Row]:
             raise FileImportError(f"{path}: the JSON array breaks after item {number} ({err})") from err
 
 
-def _read_xlsx(path: Path) -> Iterator[Row]:
-    """The first sheet of an Excel workbook; the first row holds the column names."""
+def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:
+    """The first sheet of an Excel workbook. The first row holds the column names, unless
+    it lacks the map's columns and a row below it holds them (report details above the
+    header, as in a CSV), or ``skip_rows`` says how many rows come before them."""
     from zipfile import BadZipFile
 
     import openpyxl
@@ -836,13 +838,24 @@ def _read_xlsx(path: Path) -> Iterator[Row]:
             raise FileImportError(f"{path}: not a readable Excel workbook ({err})") from err
         try:
             rows = workbook.worksheets[0].iter_rows(values_only=True)
-            header_cells = next(rows, None)
-            if header_cells is None:
+            leading = list(itertools.islice(rows, HEADER_SEARCH_LINES))
+            if not leading:
                 return
-            header = [str(cell).strip() if cell is not None else "" for cell in header_cells]
+            names = [
+                [str(cell).strip() if cell is not None else "" for cell in cells or ()] for cells in leading
+            ]
+            wanted = _wanted_columns(options)
+            header_row = options.skip_rows
+            if header_row is None:
+                below = (i for i, row in enumerate(names) if wanted and wanted <= set(row))
+                header_row = 0 if wanted <= set(names[0]) else next(below, 0)
+            if header_row >= len(names):
+                return
+            header = names[header_row]
             if not any(header):
-                raise FileImportError(f"{path}: the first row is empty; expected column names")
-            for number, cells in enumerate(rows, start=2):
+                raise FileImportError(f"{path}: row {header_row + 1} is empty; expected column names")
+            after = itertools.chain(leading[header_row + 1 :], rows)
+            for number, cells in enumerate(after, start=header_row + 2):
                 if cells is None or all(cell is None or str(cell).strip() == "" for cell in cells):
                     continue
                 record = {name: cell for name, cell in zip(header, cells, strict=False) if name}

@@ -429,6 +429,27 @@ def test_an_excel_export_is_read(store: Store, tmp_path: Path) -> None:
     ]
 
 
+def test_an_excel_report_with_details_above_the_header_is_read(store: Store, tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "report.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for line in (["Brandwatch"], ["Report:", "Mentions"], [], ["Date", "Full Text", "Author", "Domain"]):
+        sheet.append(line)
+    sheet.append(["2025-01-14 10:00", "refugees welcome", "alice", "twitter.com"])
+    sheet.append(["soon", "a bad date", "bob", "reddit.com"])
+    workbook.save(path)
+    mapping = {"created_at": "Date", "text": "Full Text", "author": "Author"}
+    result = import_file(store, path, "column:Domain", mapping)
+    assert (result.new, result.rejected) == (1, 1)
+    assert rows(store, "SELECT platform, author FROM posts") == [("x", "alice")]
+    assert rows(store, "SELECT location FROM rejects")[0][0].endswith("report.xlsx:6")
+    assert import_file(store, path, "column:Domain", mapping, skip_rows=3).updated == 1
+    with pytest.raises(FileImportError, match="row 3 is empty"):
+        import_file(store, path, "column:Domain", mapping, skip_rows=2)
+
+
 def test_the_name_decides_json_and_sniffing_finds_a_renamed_workbook(store: Store, tmp_path: Path) -> None:
     import openpyxl
 
