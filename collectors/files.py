@@ -643,7 +643,8 @@ def _csv_dialect(path: Path, options: FileOptions) -> CsvDialect:
     delimiter = (options.delimiter or "").replace("\\t", "\t") or _sniff_delimiter(text, path)
     if options.skip_rows is not None:
         return CsvDialect(encoding, delimiter, options.skip_rows)
-    found = _header_below(text, _wanted_columns(options), [delimiter] if options.delimiter else None, path)
+    wanted = _wanted_columns(options)
+    found = _header_below(text, wanted, [delimiter] if options.delimiter else None, path) if wanted else None
     if found is not None:
         delimiter, header_line = found
         return CsvDialect(encoding, delimiter, header_line)
@@ -670,19 +671,20 @@ def _wanted_columns(options: FileOptions) -> set[str]:
 def _header_below(
     text: str, wanted: set[str], delimiters: list[str] | None, path: Path
 ) -> tuple[str, int] | None:
-    """The delimiter and the line of the first row, past the first line, that holds every
-    wanted column, when the first line does not; None otherwise."""
+    """The delimiter and the line of the first row that holds every wanted column, trying
+    the sniffed delimiter first; None when no row of the first lines does."""
     lines = [line.rstrip("\r") for line in text.split("\n")[:HEADER_SEARCH_LINES]]
-    if not wanted or len(lines) < 2:
-        return None
-    for delimiter in delimiters or [_sniff_delimiter(text, path), ",", "\t", ";", "|"]:
-        names = [_cells(line, delimiter) for line in lines]
-        if wanted <= names[0]:
-            return None
-        for index, row in enumerate(names[1:], start=1):
-            if wanted <= row:
-                return delimiter, index
+    for delimiter in delimiters or dict.fromkeys([_sniff_delimiter(text, path), ",", "\t", ";", "|"]):
+        index = _header_index([_cells(line, delimiter) for line in lines], wanted)
+        if index is not None:
+            return delimiter, index
     return None
+
+
+def _header_index(rows: list[set[str]], wanted: set[str]) -> int | None:
+    """The index of the first row holding every wanted column (0 for a file as usual; more
+    when report details come first), or None when none does."""
+    return next((index for index, row in enumerate(rows) if wanted <= row), None)
 
 
 def reading_notes(options: FileOptions) -> list[str]:
@@ -844,11 +846,9 @@ def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:
             names = [
                 [str(cell).strip() if cell is not None else "" for cell in cells or ()] for cells in leading
             ]
-            wanted = _wanted_columns(options)
             header_row = options.skip_rows
             if header_row is None:
-                below = (i for i, row in enumerate(names) if wanted and wanted <= set(row))
-                header_row = 0 if wanted <= set(names[0]) else next(below, 0)
+                header_row = _header_index([set(row) for row in names], _wanted_columns(options)) or 0
             if header_row >= len(names):
                 return
             header = names[header_row]
