@@ -523,12 +523,13 @@ def detect_format(path: Path, declared: str = "auto") -> str:
         return "parquet"
     if head[:4] == b"PK\x03\x04":
         return "xlsx"
-    # A JSON export is either one object per line or one array of objects.
+    # A JSON export is one object per line, one array of objects, or one saved API
+    # response holding the array ({"data": [...]}, {"hits": [...]}).
     first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
     if first == b"[":
         return "json"
     if first == b"{" or last == ".json":
-        return "jsonl"
+        return "json" if _is_one_document(path) else "jsonl"
     return "csv"
 
 
@@ -800,15 +801,91 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
             yield Row(number, record)
 
 
-def _read_json_array(path: Path) -> Iterator[Row]:
-    """A file holding one JSON array of objects (what many scrapers export), streamed
-    item by item; the row number is the item's position in the array."""
+# Where saved API responses keep their posts: X v2 and TikTok "data", Reddit listings
+# "data.children", YouTube "items", Hacker News (Algolia) "hits", Bluesky "posts" and
+# "feed", Mastodon search "statuses", and the like.
+RECORD_ARRAYS = (
+    "data",
+    "data.children",
+    "data.items",
+    "data.list",
+    "items",
+    "hits",
+    "posts",
+    "feed",
+    "statuses",
+    "results",
+    "entries",
+    "records",
+    "notes",
+    "aweme_list",
+    "itemList",
+)
+DOCUMENT_PROBE_BYTES = 1 << 20
+
+
+def _open_json(path: Path) -> io.BufferedIOBase:
+    """A JSON file opened past its BOM, if it has one (Windows tools write one)."""
+    handle = _open_binary(path)
+    if handle.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+        handle.close()
+        handle = _open_binary(path)
+    return handle
+
+
+def _records_array(path: Path) -> str | None:
+    """The path of the array of posts in a file holding one JSON object (a saved API
+    response), from its first bytes; None when it has none of ``RECORD_ARRAYS``."""
     import ijson
 
-    number = 0
+    with _open_json(path) as handle:
+        head = handle.read(DOCUMENT_PROBE_BYTES)
+    try:
+        for prefix, event, _ in ijson.parse(io.BytesIO(head)):
+            if event == "start_array" and prefix in RECORD_ARRAYS:
+                return prefix
+            if event == "end_map" and prefix == "":
+                return None
+    except (ijson.JSONError, UnicodeDecodeError):
+        return None  # the probe ends inside the object, or it is not JSON
+    return None
+
+
+def _is_one_document(path: Path) -> bool:
+    """Whether a file opening with ``{`` is one JSON object holding the posts (a saved API
+    response, on one line or pretty-printed), not one post per line."""
     with _open_binary(path) as handle:
+        head = handle.read(DOCUMENT_PROBE_BYTES)
+    lines = [line for line in head.split(b"\n") if line.strip()]
+    if len(lines) > 1 and lines[0].rstrip().endswith(b"}") and lines[1].lstrip().startswith(b"{"):
+        return False  # a record per line
+    return _records_array(path) is not None
+
+
+def _read_json_array(path: Path) -> Iterator[Row]:
+    """A file holding one JSON array of objects (what many scrapers export), or one object
+    holding it (a saved API response), streamed item by item; the row number is the
+    item's position in the array. Reddit's {"kind", "data"} wrappers are opened."""
+    import ijson
+
+    with _open_json(path) as handle:
+        opening = handle.read(64).lstrip(b" \t\r\n")[:1]
+    records = "" if opening == b"[" else _records_array(path)
+    if records is None:
+        raise FileImportError(
+            f"{path}: one JSON object with no array of posts under any of {', '.join(RECORD_ARRAYS)}"
+        )
+    prefix = f"{records}.item" if records else "item"
+    number = 0
+    with _open_json(path) as handle:
         try:
-            for number, item in enumerate(ijson.items(handle, "item", use_float=True), start=1):
+            for number, item in enumerate(ijson.items(handle, prefix, use_float=True), start=1):
+                if (
+                    isinstance(item, dict)
+                    and item.keys() == {"kind", "data"}
+                    and isinstance(item["data"], dict)
+                ):
+                    item = item["data"]
                 if isinstance(item, dict):
                     yield Row(number, item)
                 else:

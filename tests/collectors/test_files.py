@@ -407,6 +407,84 @@ def test_a_json_array_export_is_streamed(store: Store, tmp_path: Path) -> None:
         import_file(store, broken, "tiktok", {"created_at": "createTimeISO"})
 
 
+X_PAGE = {
+    "data": [
+        {
+            "id": "1",
+            "text": "tiktok ban 你好",
+            "created_at": "2025-01-14T10:00:00.000Z",
+            "public_metrics": {"like_count": 5},
+        },
+        {
+            "id": "2",
+            "text": "second",
+            "created_at": "2025-01-14T11:00:00.000Z",
+            "public_metrics": {"like_count": 1},
+        },
+    ],
+    "includes": {"users": [{"id": "u1", "username": "a"}]},
+    "meta": {"result_count": 2},
+}
+
+
+@pytest.mark.parametrize("layout", ["compact", "pretty", "pretty with a BOM"])
+def test_a_saved_api_response_is_read_from_its_array_of_posts(
+    store: Store, tmp_path: Path, layout: str
+) -> None:
+    """Analysts save API pages as they come ({"data": [...]}): the posts are in the array,
+    on one line or pretty-printed, with or without a BOM."""
+    path = tmp_path / "x_page.json"
+    text = json.dumps(X_PAGE, ensure_ascii=False, indent=None if layout == "compact" else 2)
+    path.write_text(text, encoding="utf-8-sig" if "BOM" in layout else "utf-8")
+    result = import_file(store, path, "x", {"likes": "public_metrics.like_count"})
+    assert (result.new, result.rejected) == (2, 0)
+    assert rows(store, "SELECT native_id, likes FROM posts ORDER BY native_id") == [("1", 5), ("2", 1)]
+
+
+def test_a_reddit_listing_opens_its_things(store: Store, tmp_path: Path) -> None:
+    listing = {
+        "kind": "Listing",
+        "data": {
+            "after": None,
+            "children": [
+                {
+                    "kind": "t3",
+                    "data": {
+                        "id": "abc",
+                        "title": "TikTok ban",
+                        "selftext": "to rednote",
+                        "created_utc": 1736857680.0,
+                    },
+                }
+            ],
+        },
+    }
+    path = tmp_path / "listing.json"
+    path.write_text(json.dumps(listing, indent=1), encoding="utf-8")
+    assert (
+        import_file(store, path, "reddit", {"text": "title+selftext", "created_at": "created_utc"}).new == 1
+    )
+    assert rows(store, "SELECT native_id, text FROM posts") == [("abc", "TikTok ban to rednote")]
+
+
+def test_json_lines_holding_a_data_array_stay_one_post_per_line(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "posts.json"
+    lines = [
+        json.dumps({"id": str(i), "text": "t", "created_at": "2025-01-14", "data": [1, 2]}) for i in range(3)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert import_file(store, path, "x").new == 3
+    with pytest.raises(FileImportError, match="breaks"):  # told it is one document, it is not
+        import_file(store, path, "x", format="json")
+
+
+def test_one_json_object_without_posts_is_a_clear_error(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "meta.json"
+    path.write_text(json.dumps({"meta": {"count": 0}, "next": None}, indent=2), encoding="utf-8")
+    with pytest.raises(FileImportError, match="no array of posts under any of data, data.children"):
+        import_file(store, path, "x", format="json")
+
+
 def test_an_excel_export_is_read(store: Store, tmp_path: Path) -> None:
     from datetime import datetime
 
