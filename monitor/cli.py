@@ -389,13 +389,31 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="print one JSON 
             "model": model,
             "scored": store.count_scored(model),
             "rejects": store.count_rejects(),
-            "runs": store.last_runs(10),
+            "runs": _shown_runs(store.last_runs(10)),
+            "reject_kinds": store.reject_kinds(),
             "recent_rejects": store.recent_rejects(5),
         }
         if as_json:
             print(json.dumps(report, default=str, ensure_ascii=False))
             return
         _print_status(report)
+
+
+def _shown_runs(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs as they stand: one still "running" whose process on this machine is gone
+    was interrupted (the next command that opens the store records it; status only reads,
+    so that it never waits behind an import's write lock)."""
+    import socket
+
+    from monitor.store import owner_is_dead
+
+    host = socket.gethostname()
+    return [
+        {**run, "status": "interrupted"}
+        if run["status"] == "running" and owner_is_dead(run["owner"], host)
+        else run
+        for run in runs
+    ]
 
 
 def _current_model(config: Config) -> str | None:
@@ -435,6 +453,13 @@ def _print_status(report: dict[str, Any]) -> None:
             (run["error"] or "")[:60],
         )
     console.print(runs)
+    if report["reject_kinds"]:
+        kinds = Table(title="rejects by kind (the last 100,000)")
+        for column in ("count", "kind", "example"):
+            kinds.add_column(column, overflow="fold", justify="right" if column == "count" else "left")
+        for kind in report["reject_kinds"]:
+            kinds.add_row(f"{kind['count']:,}", kind["kind"][:120], kind["location"])
+        console.print(kinds)
     if report["recent_rejects"]:
         rejects = Table(title="recent rejects")
         for column in ("source", "location", "reason"):

@@ -13,6 +13,7 @@ import itertools
 import json
 import operator
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -413,6 +414,11 @@ def now_ts() -> int:
 
 def to_ts(moment: datetime) -> int:
     return int(moment.astimezone(UTC).timestamp())
+
+
+# What varies between rejects of one kind: the quoted value and the numbers in a reason.
+_REASON_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
+REJECT_KINDS_WINDOW = 100_000
 
 
 @dataclass(frozen=True)
@@ -935,6 +941,25 @@ class Store:
     def count_rejects(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(rejects)).scalar_one()
+
+    def reject_kinds(self, limit: int = 10, window: int = REJECT_KINDS_WINDOW) -> list[dict[str, Any]]:
+        """The commonest kinds of reject among the last ``window``: reasons with their
+        quoted values and numbers left out ("created_at: unrecognised timestamp '…'"), each
+        with its count and one example (its reason and location), commonest first."""
+        with self.engine.connect() as conn:
+            last = conn.execute(sa.select(sa.func.max(rejects.c.id))).scalar() or 0
+            count = sa.func.count()
+            rows = conn.execute(
+                sa.select(rejects.c.reason, count, sa.func.max(rejects.c.location))
+                .where(rejects.c.id > last - window)
+                .group_by(rejects.c.reason)
+            ).all()
+        kinds: dict[str, dict[str, Any]] = {}
+        for reason, number, location in rows:
+            kind = _REASON_VALUES.sub(lambda value: "N" if value[0].isdigit() else "'…'", reason)
+            entry = kinds.setdefault(kind, {"kind": kind, "count": 0, "reason": reason, "location": location})
+            entry["count"] += number
+        return sorted(kinds.values(), key=lambda entry: (-entry["count"], entry["kind"]))[:limit]
 
     def recent_rejects(self, limit: int = 10) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

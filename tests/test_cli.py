@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -152,6 +153,28 @@ def test_an_import_says_which_encoding_it_guessed(tmp_path: Path) -> None:
     export = str(FIXTURES / "rednote_export.csv")
     utf8 = monitor(tmp_path, "import", export, "--platform", "rednote", *mapping)
     assert utf8.returncode == 0 and "imported 4" in utf8.stdout and "read as" not in utf8.stdout
+
+
+def test_status_counts_rejects_by_kind_and_shows_a_dead_run_as_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "scraped.csv"
+    path.write_text("id,text,created_at\n1,a,3小时前\n2,b,昨天 12:08\n3,,2025-01-14\n", encoding="utf-8")
+    assert monitor(tmp_path, "import", str(path), "--platform", "rednote").returncode == 0
+    with sqlite3.connect(tmp_path / "monitor.db") as conn:  # a run whose process was killed
+        conn.execute(
+            "INSERT INTO runs (kind, source, status, started_at, posts_new, posts_updated, rejects, "
+            "scored, owner) VALUES ('collect', 'gone', 'running', 0, 0, 0, 0, 0, ?)",
+            (f"{socket.gethostname()}:999999999",),
+        )
+    report = status(tmp_path)
+    assert [(kind["count"], kind["kind"].split(" is ")[0]) for kind in report["reject_kinds"]] == [
+        (2, "created_at: '…'"),
+        (1, "no text"),
+    ]
+    assert [run["status"] for run in report["runs"] if run["source"] == "gone"] == ["interrupted"]
+    with sqlite3.connect(tmp_path / "monitor.db") as conn:  # status only reads
+        assert conn.execute("SELECT status FROM runs WHERE source = 'gone'").fetchone() == ("running",)
+    shown = monitor(tmp_path, "status")
+    assert shown.returncode == 0 and "rejects by kind" in shown.stdout
 
 
 def test_missing_file_and_invalid_config_fail_cleanly(tmp_path: Path) -> None:

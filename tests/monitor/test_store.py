@@ -380,6 +380,37 @@ def test_the_search_index_never_hides_a_match(tmp_path_factory, texts, pick, sta
     store.engine.dispose()
 
 
+def test_rejects_are_counted_by_kind(store: Store) -> None:
+    """Thousands of rejects read as a few kinds: the values in the reasons are left out."""
+    reasons = [
+        "created_at: unrecognised timestamp 'soon'",
+        "created_at: unrecognised timestamp 'later'",
+        'created_at: unrecognised timestamp "it\'s late"',
+        "expected 7 columns, found 3",
+        "expected 7 columns, found 5",
+        "no text",
+        "likes: not a count: '1.2.3'",
+        "created_at: unrecognised timestamp 'never'",
+    ]
+    batch = [Reject("src", f"f.csv:{line}", reason) for line, reason in enumerate(reasons, start=2)]
+    store.write_batch([], batch, source="src")
+    kinds = store.reject_kinds(limit=3)
+    assert [(kind["kind"], kind["count"]) for kind in kinds] == [
+        ("created_at: unrecognised timestamp '…'", 4),
+        ("expected N columns, found N", 2),
+        ("likes: not a count: '…'", 1),
+    ]
+    assert kinds[0]["location"].startswith("f.csv:") and kinds[0]["reason"] in reasons
+    assert store.reject_kinds(window=1) == [
+        {
+            "kind": "created_at: unrecognised timestamp '…'",
+            "count": 1,
+            "reason": reasons[-1],
+            "location": "f.csv:9",
+        }
+    ]
+
+
 def _post_indexes(store: Store) -> set[str]:
     with store.engine.connect() as conn:
         listed = (
