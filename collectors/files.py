@@ -386,11 +386,11 @@ class FileCollector:
         """``collect`` over a CSV read in blocks: the same batches, cursors and rejects as the
         per-row path, the posts as ``PostRows``."""
         location = str(self.options.path)
-        # As on the per-row path, a file none of whose first 1000 rows can be read is refused.
+        # As on the per-row path, a file none of whose first rows can be read is refused.
         leading: list[CsvBlock | Row] = []
         for item in items:
             leading.append(item)
-            if not isinstance(item, Row) or item.record is not None or len(leading) >= 1000:
+            if not isinstance(item, Row) or item.record is not None or len(leading) >= LEADING_ROWS:
                 break
         if leading and isinstance(leading[-1], Row) and leading[-1].record is None:
             RowConverter(self.options, self.name, ())
@@ -529,7 +529,7 @@ def detect_format(path: Path, declared: str = "auto") -> str:
     if first == b"[":
         return "json"
     if first == b"{" or last == ".json":
-        return "json" if _is_one_document(path) else "jsonl"
+        return "json" if _is_one_document(_json_head(path)) else "jsonl"
     return "csv"
 
 
@@ -833,13 +833,17 @@ def _open_json(path: Path) -> io.BufferedIOBase:
     return handle
 
 
-def _records_array(path: Path) -> str | None:
+def _json_head(path: Path) -> bytes:
+    """The first bytes of a JSON file past its BOM: what its layout is told from."""
+    with _open_json(path) as handle:
+        return handle.read(DOCUMENT_PROBE_BYTES)
+
+
+def _records_array(head: bytes) -> str | None:
     """The path of the array of posts in a file holding one JSON object (a saved API
     response), from its first bytes; None when it has none of ``RECORD_ARRAYS``."""
     import ijson
 
-    with _open_json(path) as handle:
-        head = handle.read(DOCUMENT_PROBE_BYTES)
     try:
         for prefix, event, _ in ijson.parse(io.BytesIO(head)):
             if event == "start_array" and prefix in RECORD_ARRAYS:
@@ -851,15 +855,14 @@ def _records_array(path: Path) -> str | None:
     return None
 
 
-def _is_one_document(path: Path) -> bool:
+def _is_one_document(head: bytes) -> bool:
     """Whether a file opening with ``{`` is one JSON object holding the posts (a saved API
     response, on one line or pretty-printed), not one post per line."""
-    with _open_binary(path) as handle:
-        head = handle.read(DOCUMENT_PROBE_BYTES)
-    lines = [line for line in head.split(b"\n") if line.strip()]
-    if len(lines) > 1 and lines[0].rstrip().endswith(b"}") and lines[1].lstrip().startswith(b"{"):
+    lines = (line for line in io.BytesIO(head) if line.strip())
+    first, second = next(lines, b""), next(lines, b"")
+    if first.rstrip().endswith(b"}") and second.lstrip().startswith(b"{"):
         return False  # a record per line
-    return _records_array(path) is not None
+    return _records_array(head) is not None
 
 
 def _read_json_array(path: Path) -> Iterator[Row]:
@@ -868,9 +871,8 @@ def _read_json_array(path: Path) -> Iterator[Row]:
     item's position in the array. Reddit's {"kind", "data"} wrappers are opened."""
     import ijson
 
-    with _open_json(path) as handle:
-        opening = handle.read(64).lstrip(b" \t\r\n")[:1]
-    records = "" if opening == b"[" else _records_array(path)
+    head = _json_head(path)
+    records = "" if head.lstrip(b" \t\r\n")[:1] == b"[" else _records_array(head)
     if records is None:
         raise FileImportError(
             f"{path}: one JSON object with no array of posts under any of {', '.join(RECORD_ARRAYS)}"

@@ -25,7 +25,7 @@ from monitor.config import Config, ConfigError, load_config
 from monitor.reports.commands import report_app
 from monitor.scoring.commands import model_app
 from monitor.sources import Batch, installed_kinds, run_collector
-from monitor.store import Store, WriteResult
+from monitor.store import REJECT_KINDS_WINDOW, Store, WriteResult
 
 if TYPE_CHECKING:
     from collectors.files import FileOptions
@@ -454,7 +454,7 @@ def _print_status(report: dict[str, Any]) -> None:
         )
     console.print(runs)
     if report["reject_kinds"]:
-        kinds = Table(title="rejects by kind (the last 100,000)")
+        kinds = Table(title=f"rejects by kind (the last {REJECT_KINDS_WINDOW:,})")
         for column in ("count", "kind", "example"):
             kinds.add_column(column, overflow="fold", justify="right" if column == "count" else "left")
         for kind in report["reject_kinds"]:

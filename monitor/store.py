@@ -313,7 +313,8 @@ def _search_prefilter_sqlite(element: SearchPrefilter, compiler: Any, **kw: Any)
     # Every trigram of the keyword (the index holds no positions to match it as a phrase):
     # a superset of the posts that contain it, which the exact match then narrows.
     keyword = element.keyword
-    trigrams = dict.fromkeys(keyword[i : i + SEARCH_MIN_CHARS] for i in range(len(keyword) - 2))
+    width = SEARCH_MIN_CHARS
+    trigrams = dict.fromkeys(keyword[i : i + width] for i in range(len(keyword) - width + 1))
     query = " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
     bound = compiler.process(sa.bindparam("search_trigrams", query, unique=True), **kw)
     # Posts above the mark are not indexed yet: they pass, and the exact match decides.
@@ -1195,8 +1196,10 @@ def _common_values(rows: Sequence[tuple[Any, ...]]) -> tuple[tuple[str, Any], ..
 def _fits_a_literal(value: Any) -> bool:
     """Whether ``value`` can be written into a statement: NULL, an int SQLite holds, or a
     short string (the sqlite3 module refuses a statement with a NUL in it)."""
-    if value is None or isinstance(value, int):
-        return value is None or -(2**63) <= value < 2**63
+    if value is None:
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
     return isinstance(value, str) and len(value) <= 200 and "\x00" not in value
 
 
