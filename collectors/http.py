@@ -408,7 +408,7 @@ def post_problem(post: Post) -> str | None:
             return f"{name}: expected text, got {type(value).__name__}"
     for name in ("likes", "reposts", "replies", "views"):
         value = getattr(post, name)
-        if value is not None and not 0 <= value < MAX_COUNT:
+        if value is not None and not -MAX_COUNT < value < MAX_COUNT:
             return f"{name}: count {value} is out of range"
     return None
 

@@ -214,22 +214,24 @@ _UNITS = {
 def parse_count(value: Any) -> int | None:
     """An engagement count as an int: ``7.6万`` → 76000, ``1.2K`` → 1200, ``3,829`` → 3829.
 
-    Empty values give ``None``; anything else that is not a count raises ``ParseError``.
+    A count may be negative: a Reddit score is the votes for less the votes against, and a
+    downvoted comment is as much a reaction as any (refusing it would leave out the posts
+    a community disliked). Empty values and "no data" marks (``--``, ``暂无``) give
+    ``None``; the label a Chinese app shows on a button whose count is zero (``赞``,
+    ``评论``, ``转发``) gives 0; anything else that is not a count raises ``ParseError``.
     """
     if value is None:
         return None
     if isinstance(value, bool):
         raise ParseError(f"not a count: {value!r}")
     if isinstance(value, int):
-        if value < 0:
-            raise ParseError(f"negative count: {value}")
-        if value > MAX_COUNT:
-            raise ParseError(f"count too large: {value}")
+        if not -MAX_COUNT < value < MAX_COUNT:
+            raise ParseError(f"count out of range: {value}")
         return value
     if isinstance(value, float):
         if math.isnan(value):
             return None
-        if math.isinf(value) or value < 0:
+        if not -MAX_COUNT < value < MAX_COUNT:
             raise ParseError(f"not a count: {value!r}")
         return int(round(value))
     text = str(value).strip()
@@ -238,7 +240,16 @@ def parse_count(value: Any) -> int | None:
     return _parse_count_text(text)
 
 
-_EMPTY_COUNTS = frozenset({"", "-", "—", "null", "None", "nan", "NaN", "N/A", "n/a"})
+_EMPTY_COUNTS = frozenset(
+    {"", "-", "--", "—", "——", "null", "None", "nan", "NaN", "N/A", "n/a", "暂无", "无"}
+)
+# What RedNote, Weibo, Douyin and Bilibili show on a button instead of a count of zero; a
+# scraper that reads the page saves the label.
+_ZERO_LABELS = frozenset(
+    {"赞", "点赞", "评论", "转发", "分享", "收藏", "投币", "抢首评", "抢沙发", "喜欢", "讚", "評論", "轉發"}
+)
+# Excel's scientific notation, which it also writes into a CSV for a wide number: "1.2E+06".
+_SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE]\+?\d{1,2}$")
 # A decimal comma before a unit, as European exports write it: "1,2K".
 _DECIMAL_COMMA_RE = re.compile(r"^(\d+),(\d{1,2})(?=\s*[^\d\s,])")
 _GROUPING_RE = re.compile(r"[,\s]")
@@ -250,9 +261,16 @@ _DOT_GROUPING_RE = re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})+\+?$")
 # Exports repeat the same few thousand count texts ("7.6万", "1,234"): parse each once.
 @functools.lru_cache(maxsize=8192)
 def _parse_count_text(text: str) -> int | None:
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")  # a minus sign
     if text in _EMPTY_COUNTS:
         return None
+    if text in _ZERO_LABELS:
+        return 0
+    if _SCIENTIFIC_RE.match(text):
+        number = float(text)
+        if not number.is_integer() or not -MAX_COUNT < number < MAX_COUNT:
+            raise ParseError(f"not a count: {text!r}")
+        return int(number)
     if _DOT_GROUPING_RE.match(text):
         text = text.replace(".", "")
     text = _DECIMAL_COMMA_RE.sub(r"\1.\2", text)
@@ -263,10 +281,8 @@ def _parse_count_text(text: str) -> int | None:
     unit = match["unit"]
     multiplier = _UNITS[unit.lower() if unit and unit.isascii() else unit]
     count = int(round(number * multiplier))
-    if count < 0:
-        raise ParseError(f"negative count: {text!r}")
-    if count > MAX_COUNT:
-        raise ParseError(f"count too large: {text[:40]!r}")
+    if not -MAX_COUNT < count < MAX_COUNT:
+        raise ParseError(f"count out of range: {text[:40]!r}")
     return count
 
 

@@ -293,6 +293,31 @@ def test_a_time_after_the_import_is_a_reject(store: Store, tmp_path: Path, bulk:
     assert all("is after the import" in reason for _, reason in reasons)
 
 
+@pytest.mark.parametrize("bulk", [True, False])
+def test_counts_as_pages_and_dumps_write_them(store: Store, tmp_path: Path, bulk: bool) -> None:
+    """A downvoted Reddit comment keeps its score below zero instead of being refused; a
+    button label standing for zero is 0; a "no data" mark is unknown, not a reject."""
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "id,text,created_at,score,comments\n"
+        "a,downvoted,2025-01-14 10:00:00,-7,--\n"
+        "b,with a minus sign,2025-01-14 10:00:00,\u221212,3\n"
+        "c,no likes yet,2025-01-14 10:00:00,赞,评论\n"
+        "d,a wide number from Excel,2025-01-14 10:00:00,1.2E+06,暂无\n"
+        "e,not a count,2025-01-14 10:00:00,lots,1\n",
+        encoding="utf-8",
+    )
+    options = FileOptions(path=path, platform="reddit", map={"likes": "score", "replies": "comments"})
+    result, _ = run_collector(
+        store, FileCollector("counts", options, bulk=bulk), "counts", use_saved_cursor=False
+    )
+    assert (result.new, result.rejected) == (4, 1)
+    got = {r[0]: r[1:] for r in rows(store, "SELECT native_id, likes, replies, engagement FROM posts")}
+    assert got == {"a": (-7, None, -7), "b": (-12, 3, -9), "c": (0, 0, 0), "d": (1_200_000, None, 1_200_000)}
+    ((reason,),) = rows(store, "SELECT reason FROM rejects")
+    assert reason == "likes: not a count: 'lots'"
+
+
 @pytest.mark.parametrize(
     ("value", "platform"),
     [

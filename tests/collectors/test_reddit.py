@@ -99,6 +99,13 @@ def test_comments_of_matched_posts_with_their_parents(replay, make, collect, sto
             conn.exec_driver_sql("SELECT native_id, parent_id FROM posts WHERE parent_id IS NOT NULL").all()
         )
     assert parents == {"m7c0001": "1i3b001", "m7c0002": "m7c0001"}
+    # A downvoted reply is kept with its score: refusing it would leave out the reactions
+    # a community disliked.
+    with store.engine.connect() as conn:
+        likes = dict(
+            conn.exec_driver_sql("SELECT native_id, likes FROM posts WHERE parent_id IS NOT NULL").all()
+        )
+    assert likes == {"m7c0001": 301, "m7c0002": -4}
 
 
 def test_next_run_stops_at_the_previous_newest_post(replay, make, collect, store: Store) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.models import ParseError, normalise_text, parse_count, parse_timestamp, stable_id
+from monitor.models import MAX_COUNT, ParseError, normalise_text, parse_count, parse_timestamp, stable_id
 
 
 @pytest.mark.parametrize(
@@ -35,13 +35,21 @@ from monitor.models import ParseError, normalise_text, parse_count, parse_timest
         ("2.500.000", 2_500_000),
         ("1.234万", 12_340),  # with a unit the dot is a decimal point
         ("1234.0", 1_234),  # an int column written as floats
+        ("-3", -3),  # a Reddit score: votes for less votes against
+        ("\u22123", -3),  # with a minus sign
+        (-12, -12),
+        ("--", None),  # "no data" marks
+        ("暂无", None),
+        ("赞", 0),  # the label RedNote or Weibo shows on the button while the count is 0
+        ("评论", 0),
+        ("1.23E+06", 1_230_000),  # Excel's notation for a wide number
     ],
 )
 def test_parse_count_reads_real_export_counts(text: object, expected: int | None) -> None:
     assert parse_count(text) == expected
 
 
-@pytest.mark.parametrize("text", ["abc", "1.2.3", "--5", "1e9x", "-3"])
+@pytest.mark.parametrize("text", ["abc", "1.2.3", "--5", "1e9x", "1.2345E+2", "赞赞"])
 def test_parse_count_rejects_garbage(text: str) -> None:
     with pytest.raises(ParseError):
         parse_count(text)
@@ -126,7 +134,7 @@ def test_parse_count_never_raises_anything_but_parse_error(value: object) -> Non
         result = parse_count(value)
     except ParseError:
         return
-    assert result is None or (isinstance(result, int) and result >= 0)
+    assert result is None or (isinstance(result, int) and abs(result) < MAX_COUNT)
 
 
 @given(st.one_of(st.text(max_size=40), st.integers(), st.floats(), st.none()))

@@ -26,7 +26,7 @@ from collectors.news import NewsCollector, NewsOptions
 from collectors.reddit import RedditCollector, RedditOptions
 from collectors.x import XCollector, XOptions
 from collectors.youtube import YouTubeCollector, YouTubeOptions
-from monitor.models import Post
+from monitor.models import MAX_COUNT, Post
 from monitor.sources import Batch
 from monitor.store import Store
 
@@ -145,7 +145,8 @@ def assert_sound(post: Post) -> None:
     for name in ("author", "title", "lang", "url", "parent_id"):
         assert getattr(post, name) is None or isinstance(getattr(post, name), str), name
     for count in (post.likes, post.reposts, post.replies, post.views):
-        assert count is None or (isinstance(count, int) and count >= 0)
+        # Signed (a Reddit score can be below zero), and three of them sum into an int64.
+        assert count is None or (isinstance(count, int) and abs(count) < MAX_COUNT)
     json.dumps(post.raw)  # storable
 
 
