@@ -278,7 +278,7 @@ class RowConverter:
         else:
             platform = self.fixed_platform
         author = _optional_text(values.get("author"))
-        native_id = _optional_text(values.get("id"))
+        native_id = _known_id(values.get("id"))
         if native_id is None:
             native_id = stable_id(platform, created_at.isoformat(), author, text)
         counts = {}
@@ -300,7 +300,7 @@ class RowConverter:
             lang=_optional_text(values.get("lang")),
             collected_at=collected_at,
             url=url if url and url.lower().startswith(("http://", "https://")) else None,
-            parent_id=_optional_text(values.get("parent_id")),
+            parent_id=_known_id(values.get("parent_id")),
             raw=_raw(record) if self.options.keep_raw else None,
             **counts,
         )
@@ -703,7 +703,32 @@ def reading_notes(options: FileOptions) -> list[str]:
             f"the header is line {dialect.header_line + 1}: the {dialect.header_line} lines "
             "before it are skipped (--skip-rows to choose)"
         )
+    rounded = _a_rounded_id(path, options)
+    if rounded:
+        notes.append(
+            f"ids such as {rounded} were rounded by a spreadsheet: those posts get ids from their "
+            "content (save the id columns as text to keep the platform's ids)"
+        )
     return notes
+
+
+def _a_rounded_id(path: Path, options: FileOptions) -> str | None:
+    """An id or parent id among the first rows of a CSV that a spreadsheet rounded."""
+    plan: dict[str, tuple[str, ...]] | None = None
+    for row in itertools.islice(_read_csv(path, options), LEADING_ROWS):
+        if row.record is None:
+            continue
+        if plan is None:
+            try:
+                plan = _plan_columns(options.map, list(row.record), path)
+            except FileImportError:
+                return None
+        for name in ("id", "parent_id"):
+            columns = plan.get(name, ())
+            value = _optional_text(row.record.get(columns[0])) if len(columns) == 1 else None
+            if value is not None and _known_id(value) is None:
+                return value
+    return None
 
 
 def _read_csv(path: Path, options: FileOptions) -> Iterator[Row]:
@@ -1067,6 +1092,22 @@ def _optional_text(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+# An id a spreadsheet turned into a number and wrote back rounded: "1.88123E+18" (a tweet
+# id), "1,88123E+18" (a German Excel). No platform writes an id with "E+" in it.
+_ROUNDED_ID = r"^[0-9](?:[.,][0-9]+)?[eE]\+[0-9]+$"
+_ROUNDED_ID_RE = re.compile(_ROUNDED_ID)
+
+
+def _known_id(value: Any) -> str | None:
+    """An id as given, or None when it is missing or was rounded by a spreadsheet: posts
+    sharing one rounded id would be taken for one post and all but the last lost, so such
+    a row gets an id from its content, as a row without one does (its parent is unknown)."""
+    text = _optional_text(value)
+    if text is None or (text[0].isdigit() and _ROUNDED_ID_RE.match(text)):
+        return None
+    return text
 
 
 # json.dumps with options builds an encoder per call; one shared encoder writes the same text.
@@ -1433,11 +1474,15 @@ class BulkConverter:
             platform = pa.scalar(self.rows.fixed_platform, pa.string())
         native = trimmed(plan["id"][0]) if "id" in plan else pa.nulls(count, pa.string())
         flag(native.is_null())
+        if "id" in plan:
+            flag(pc.fill_null(pc.match_substring_regex(native, _ROUNDED_ID), False))
         ident = pc.binary_join_element_wise(platform, native, ":")
         optional = {
             name: trimmed(plan[name][0]) if name in plan else pa.nulls(count, pa.string())
             for name in ("author", "lang", "parent_id", "url")
         }
+        if "parent_id" in plan:
+            flag(pc.fill_null(pc.match_substring_regex(optional["parent_id"], _ROUNDED_ID), False))
         url = optional["url"]
         url = pc.if_else(pc.match_substring_regex(url, "^[hH][tT][tT][pP][sS]?://"), url, None)
         counts = {

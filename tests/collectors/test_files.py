@@ -318,6 +318,36 @@ def test_counts_as_pages_and_dumps_write_them(store: Store, tmp_path: Path, bulk
     assert reason == "likes: not a count: 'lots'"
 
 
+@pytest.mark.parametrize("bulk", [True, False])
+def test_ids_a_spreadsheet_rounded_do_not_merge_posts(store: Store, tmp_path: Path, bulk: bool) -> None:
+    """Tweet ids saved through Excel come back as 1.88123E+18: distinct posts sharing one
+    rounded id would be taken for one post and all but the last lost. They get ids from
+    their content instead, the same on a second import, and the import says so."""
+    path = tmp_path / "x_excel.csv"
+    path.write_text(
+        "tweet_id,text,created_at,in_reply_to\n"
+        "1.88123E+18,first post,2025-01-14 10:00:00,\n"
+        "1.88123E+18,second post,2025-01-14 10:05:00,1.88123E+18\n"
+        '"1,88123E+18",third post,2025-01-14 10:06:00,\n'
+        "1881230000000000001,kept as given,2025-01-14 10:07:00,1881230000000000000\n",
+        encoding="utf-8",
+    )
+    options = FileOptions(path=path, platform="x", map={"parent_id": "in_reply_to"})
+    for _ in range(2):
+        collector = FileCollector("excel", options, bulk=bulk)
+        result, _ = run_collector(store, collector, "excel", use_saved_cursor=False)
+    assert (result.new, result.updated, result.rejected) == (0, 4, 0)
+    got = rows(store, "SELECT native_id, parent_id, text FROM posts ORDER BY created_at")
+    assert [text for _, _, text in got] == ["first post", "second post", "third post", "kept as given"]
+    assert len({native for native, _, _ in got}) == 4
+    assert not any("E+" in native for native, _, _ in got)
+    assert got[1][1] is None and got[3][:2] == ("1881230000000000001", "1881230000000000000")
+    assert reading_notes(options) == [
+        "ids such as 1.88123E+18 were rounded by a spreadsheet: those posts get ids from their "
+        "content (save the id columns as text to keep the platform's ids)"
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "platform"),
     [

@@ -68,7 +68,7 @@ times = st.one_of(
     ),
     st.integers(min_value=0, max_value=10**14).map(str),
 )
-ids = st.one_of(st.sampled_from(["", " ", "a1", "a1", "n 2 ", "\u3000x"]), st.text(max_size=8))
+ids = st.one_of(st.sampled_from(["", " ", "a1", "a1", "n 2 ", "\u3000x", "1.88123E+18"]), st.text(max_size=8))
 # Mostly what the columns take as it is, so both halves of the bulk path are exercised.
 usual_ids = st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True)
 usual_times = st.sampled_from(["2025-01-14 12:08:00", "2025-01-31T23:59:59", "1737129600", "1737129600123"])
