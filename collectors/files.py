@@ -586,6 +586,33 @@ def detect_encoding(sample: bytes) -> str:
     return _legacy_encoding(sample)
 
 
+# Windows of a file read beyond its first 64 KB to tell its encoding, when those are plain
+# ASCII: an export sorted by time or by platform can hold English posts for its first
+# thousand rows and Chinese ones (in GBK, say) after them.
+ENCODING_WINDOWS = 16
+ENCODING_WINDOW_BYTES = 1 << 14
+
+
+def _later_text(path: Path, head: bytes) -> bytes:
+    """Whole lines of non-ASCII text from windows spread over an uncompressed file whose
+    head is ASCII (nothing otherwise: the head decides). Lines cut by a window's edges are
+    left out, so no character is cut in two."""
+    if not head.isascii() or head[:2] == b"\x1f\x8b":
+        return b""
+    size = path.stat().st_size
+    if size <= len(head):
+        return b""
+    found = []
+    with open(path, "rb") as handle:
+        for index in range(1, ENCODING_WINDOWS + 1):
+            handle.seek(len(head) + (size - len(head)) * index // (ENCODING_WINDOWS + 1))
+            window = handle.read(ENCODING_WINDOW_BYTES)
+            lines = window[window.find(b"\n") + 1 : window.rfind(b"\n") + 1]
+            if not lines.isascii():
+                found.append(b"".join(line for line in lines.splitlines(keepends=True) if not line.isascii()))
+    return b"".join(found)
+
+
 # The code pages told apart when a file is not UTF-8. The multi-byte East Asian ones have
 # byte patterns that charset-normalizer recognises; the single-byte Western ones do not
 # (it would guess Baltic or Central European for French), so Windows-1252 stands for them.
@@ -633,7 +660,7 @@ def _csv_dialect(path: Path, options: FileOptions) -> CsvDialect:
     or its first bytes."""
     with _open_binary(path) as probe:
         sample = probe.read(1 << 16)
-    encoding = options.encoding or detect_encoding(sample)
+    encoding = options.encoding or detect_encoding(sample + _later_text(path, sample))
     try:
         codecs.lookup(encoding)
     except LookupError as err:

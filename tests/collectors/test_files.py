@@ -165,6 +165,35 @@ def test_legacy_code_pages_are_told_apart(text: str, codec: str, expected: str) 
     assert detect_encoding((text * 3).encode(codec)[:-2]) == expected  # cut in its last line
 
 
+@pytest.mark.parametrize("codec", ["gbk", "utf-8"])
+def test_the_encoding_is_told_from_text_past_an_english_head(
+    store: Store, tmp_path: Path, codec: str
+) -> None:
+    """An export sorted by platform: 3,000 English rows (well past the first 64 KB), then
+    Chinese ones. Read as UTF-8 from its head alone, a GBK file's Chinese became U+FFFD."""
+    path = tmp_path / "sorted.csv"
+    english = "".join(
+        f"e{i},TikTok goes dark tonight and everyone is moving,2025-01-18,x\n" for i in range(3000)
+    )
+    chinese = "".join(f"c{i},欢迎美国朋友来到小红书 第{i}条,2025-01-14,小红书\n" for i in range(40))
+    path.write_bytes(("id,text,created_at,platform\n" + english + chinese).encode(codec))
+    assert path.stat().st_size > 3 * (1 << 16)
+    options = FileOptions(path=path, platform="column:platform")
+    assert reading_notes(options) == (
+        [] if codec == "utf-8" else ["not UTF-8, read as gb18030 (--encoding to choose)"]
+    )
+    for bulk in (True, False):
+        result, _ = run_collector(
+            store, FileCollector("sorted", options, bulk=bulk), "sorted", use_saved_cursor=False
+        )
+        assert result.new + result.updated == 3040 and result.rejected == 0
+    texts = [
+        text
+        for (text,) in rows(store, "SELECT text FROM posts WHERE platform = 'rednote' ORDER BY created_at")
+    ]
+    assert len(texts) == 40 and all(text.startswith("欢迎美国朋友来到小红书 第") for text in texts)
+
+
 def test_gbk_export_with_chinese_column_names(store: Store, fixtures: Path) -> None:
     """A CSV as Excel on a Chinese Windows saves it: GBK, CRLF, Chinese column names."""
     mapping = {
