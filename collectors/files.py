@@ -31,6 +31,7 @@ from monitor.models import (
     Post,
     PostRows,
     Reject,
+    finite,
     normalise_text,
     parse_count,
     parse_timestamp,
@@ -1139,11 +1140,14 @@ def _known_id(value: Any) -> str | None:
 
 # json.dumps with options builds an encoder per call; one shared encoder writes the same text.
 # Records come from parsed files, so they cannot refer to themselves: no circularity check.
-_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False)
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False, allow_nan=False)
 
 
 def _raw(record: dict[str, Any]) -> str:
-    text = _RAW_ENCODER.encode(record)
+    try:
+        text = _RAW_ENCODER.encode(record)
+    except ValueError:  # a NaN or an infinity, which JSON has no number for
+        text = _RAW_ENCODER.encode(finite(record))
     return text if len(text) <= 200_000 else text[:200_000]
 
 

@@ -489,5 +489,21 @@ def stable_id(*parts: Any) -> str:
 
 def raw_json(record: Any, limit: int = 200_000) -> str:
     """The original record as JSON text (bounded, so one giant row cannot bloat the store)."""
-    text = json.dumps(record, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        text = json.dumps(finite(record), ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[:limit]
+
+
+def finite(value: Any) -> Any:
+    """``value`` with NaN and infinities (a float column's missing values in a Parquet or
+    pandas export) as None: JSON has no such numbers, and the ``NaN`` Python would write in
+    their place makes strict parsers (PostgreSQL's json, JavaScript) refuse the text."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(inner) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(inner) for inner in value]
+    return value

@@ -241,6 +241,47 @@ def test_parquet_and_truncated_parquet(store: Store, tmp_path: Path) -> None:
         import_file(store, broken, "youtube")
 
 
+def test_raw_is_strict_json_when_a_float_column_has_missing_values(store: Store, tmp_path: Path) -> None:
+    """pandas writes a count column with gaps as floats, its gaps NaN; Python's json
+    writes them as NaN too, which PostgreSQL's json and JavaScript refuse."""
+    parquet = tmp_path / "gaps.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "id": ["a", "b"],
+                "text": ["one", "two"],
+                "created_at": ["2025-01-14", "2025-01-15"],
+                "likes": [1.0, float("nan")],
+                "score": [float("inf"), 2.5],
+            }
+        ),
+        parquet,
+    )
+    jsonl = tmp_path / "gaps.jsonl"
+    jsonl.write_text(
+        '{"id": "c", "text": "three", "created_at": "2025-01-16", "likes": NaN, "meta": {"w": [Infinity]}}\n'
+    )
+    assert import_file(store, parquet, "youtube").new == 2
+    assert import_file(store, jsonl, "youtube").new == 1
+
+    def strict(constant: str) -> None:
+        raise AssertionError(f"{constant} in raw")
+
+    got = {
+        native: (likes, json.loads(raw, parse_constant=strict))
+        for native, likes, raw in rows(store, "SELECT native_id, likes, raw FROM posts")
+    }
+    assert got["a"] == (
+        1,
+        {"id": "a", "text": "one", "created_at": "2025-01-14", "likes": 1.0, "score": None},
+    )
+    assert got["b"][0] is None and got["b"][1]["likes"] is None
+    assert got["c"] == (
+        None,
+        {"id": "c", "text": "three", "created_at": "2025-01-16", "likes": None, "meta": {"w": [None]}},
+    )
+
+
 def test_gzipped_jsonl_with_nested_fields(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "nested.jsonl.gz"
     record = {
