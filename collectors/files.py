@@ -110,8 +110,9 @@ PLATFORM_ALIASES = {
     "bsky": "bluesky",
     "hn": "hackernews",
     "hacker news": "hackernews",
-    "douyin": "tiktok",
-    "抖音": "tiktok",
+    # Douyin is ByteDance's app for China, with its own users: a platform of its own, as
+    # Weibo is, so Chinese reactions do not read as TikTok's.
+    "抖音": "douyin",
     "x (twitter)": "x",
     "x (formerly twitter)": "x",
     "twitter/x": "x",
@@ -126,7 +127,8 @@ PLATFORM_SITES = {
     "x.com": "x",
     "t.co": "x",
     "tiktok.com": "tiktok",
-    "douyin.com": "tiktok",
+    "douyin.com": "douyin",
+    "iesdouyin.com": "douyin",
     "xiaohongshu.com": "rednote",
     "xhslink.com": "rednote",
     "youtube.com": "youtube",

@@ -422,6 +422,9 @@ def test_ids_a_spreadsheet_rounded_do_not_merge_posts(store: Store, tmp_path: Pa
     ("value", "platform"),
     [
         ("Xiaohongshu", "rednote"),
+        ("抖音", "douyin"),  # ByteDance's app for China: not TikTok
+        ("Douyin", "douyin"),
+        ("https://www.douyin.com/video/7460000000000000000", "douyin"),
         ("小红书", "rednote"),
         ("X (Twitter)", "x"),
         ("twitter.com", "x"),  # social-listening exports name the site
