@@ -36,6 +36,7 @@ from monitor.models import (
     parse_count,
     parse_timestamp,
     stable_id,
+    time_zone,
 )
 from monitor.sources import Batch
 
@@ -184,6 +185,9 @@ class FileOptions(BaseModel):
     # When the pages in the export were saved: places times they show relative to it
     # ("3小时前", "昨天 12:08", "01-14"), whose clock times are read in its zone.
     exported_at: datetime | None = None
+    # The zone of times written without an offset ("2025-01-14 08:00" in a Chinese export is
+    # Beijing time): an IANA name (Asia/Shanghai) or an offset (+08:00). Unset: UTC.
+    timezone: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
     # Lines before a CSV's header (the report details Brandwatch puts first). Left unset,
@@ -202,6 +206,13 @@ class FileOptions(BaseModel):
                 raise ValueError(f"unknown field {name!r} in map (fields: {', '.join(FIELDS)})")
             if not column.strip():
                 raise ValueError(f"empty column for field {name!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            time_zone(value)
         return value
 
     @field_validator("platform")
@@ -234,6 +245,10 @@ class RowConverter:
     def __init__(self, options: FileOptions, source: str, columns: Iterable[str]) -> None:
         self.options = options
         self.source = source
+        self.zone, self.arrow_zone = time_zone(options.timezone) if options.timezone else (None, None)
+        self.exported_at = options.exported_at
+        if self.exported_at is not None and self.exported_at.tzinfo is None and self.zone is not None:
+            self.exported_at = self.exported_at.replace(tzinfo=self.zone)
         available = list(columns)
         self.plan = _plan_columns(options.map, available, options.path)
         self._getters = {name: _getter(columns) for name, columns in self.plan.items()}
@@ -267,7 +282,7 @@ class RowConverter:
             text = text[:TEXT_LIMIT]
         try:
             created_at = parse_timestamp(
-                values.get("created_at"), self.options.date_format, self.options.exported_at
+                values.get("created_at"), self.options.date_format, self.exported_at, self.zone
             )
         except ParseError as err:
             raise ParseError(f"created_at: {err}") from None
@@ -1497,7 +1512,7 @@ class BulkConverter:
             title = normalised(plan["title"])
             title = pc.if_else(pc.equal(title, ""), pa.scalar(None, pa.string()), title)
 
-        created = self._timestamps(column(plan["created_at"][0]), flag)
+        created = self._timestamps(column(plan["created_at"][0]), flag, self.rows.arrow_zone)
         flag(pc.greater(created, self.collected_ts + int(FUTURE_SLACK.total_seconds())))
         if self.rows.platform_column is not None:
             platform = self._per_value(
@@ -1580,7 +1595,7 @@ class BulkConverter:
         return PostRows.row_of(post, self.collected_ts)
 
     @staticmethod
-    def _timestamps(values: Any, flag: Callable[[Any], None]) -> Any:
+    def _timestamps(values: Any, flag: Callable[[Any], None], zone: str | None) -> Any:
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -1598,7 +1613,17 @@ class BulkConverter:
             exact = pc.equal(written, pc.filter(spaced, late))
             iso = pc.replace_with_mask(iso, late, exact)
         flag(pc.invert(pc.or_(epoch, iso)))
-        return pc.if_else(epoch, seconds, pc.cast(pc.fill_null(parsed, 0), pa.int64()))
+        parsed = pc.fill_null(parsed, 0)
+        if zone is not None:
+            # Local times: one a clock change makes ambiguous or skips goes to the per-row
+            # path, which decides it as zoneinfo does.
+            earliest, latest = (
+                pc.cast(pc.assume_timezone(parsed, timezone=zone, ambiguous=way, nonexistent=way), pa.int64())
+                for way in ("earliest", "latest")
+            )
+            flag(pc.and_(iso, pc.not_equal(earliest, latest)))
+            return pc.if_else(epoch, seconds, earliest)
+        return pc.if_else(epoch, seconds, pc.cast(parsed, pa.int64()))
 
     @classmethod
     def _counts(cls, values: Any, flag: Callable[[Any], None]) -> Any:

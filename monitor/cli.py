@@ -141,6 +141,10 @@ def import_file(
             "they show relative to it: 3小时前, 昨天 12:08, 01-14, 3h ago"
         ),
     ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(help="zone of times written without an offset: Asia/Shanghai, +08:00 (default: UTC)"),
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="text encoding (default: detected)")] = None,
     skip_rows: Annotated[
         int | None,
@@ -171,6 +175,7 @@ def import_file(
                     "map": mapping,
                     "date_format": date_format,
                     "exported_at": exported_at,
+                    "timezone": timezone,
                     "encoding": encoding,
                     "skip_rows": skip_rows,
                     "format": format_,

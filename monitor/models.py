@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from html.parser import HTMLParser
 from typing import Any, overload
 
@@ -313,7 +313,7 @@ _EPOCH_S_MIN, _EPOCH_S_MAX = 1_000_000_000, 9_999_999_999
 # 1954 to 2173: a date column formatted as a number, in an .xlsx or a CSV saved from one.
 # As Unix seconds these would be the first day of 1970, never a post's time.
 _SERIAL_DAYS_MIN, _SERIAL_DAYS_MAX = 20_000, 100_000
-_SERIAL_DAY_ZERO = datetime(1899, 12, 30, tzinfo=UTC)
+_SERIAL_DAY_ZERO = datetime(1899, 12, 30)  # a spreadsheet's clock: local, like its other times
 
 
 def _from_epoch(number: float) -> datetime:
@@ -331,11 +331,15 @@ def _from_epoch(number: float) -> datetime:
     return datetime.fromtimestamp(number, tz=UTC)
 
 
-def parse_timestamp(value: Any, fmt: str | None = None, exported_at: datetime | None = None) -> datetime:
+def parse_timestamp(
+    value: Any, fmt: str | None = None, exported_at: datetime | None = None, zone: tzinfo | None = None
+) -> datetime:
     """A timestamp in any form real exports use, as an aware UTC datetime.
 
     ISO 8601 (with ``Z`` or an offset), ``1/14/2025 12:08``, Unix seconds, milliseconds
-    or microseconds, spreadsheet serial days (``45671.5``). Naive times are taken as UTC.
+    or microseconds, spreadsheet serial days (``45671.5``). Times without an offset are
+    read in ``zone`` (a Chinese export's ``2025-01-14 08:00`` is Beijing time), UTC when
+    it is None; a local time a clock change makes ambiguous is taken as the earlier one.
     ``fmt`` (strptime syntax) is tried first when given. A time as a page shows it
     (``3小时前``, ``昨天 12:08``, ``01-14``) is placed against ``exported_at``, the time the
     page was saved (see ``relative_times``), and refused without it. Raises
@@ -354,8 +358,36 @@ def parse_timestamp(value: Any, fmt: str | None = None, exported_at: datetime | 
     else:
         parsed = _parse_timestamp_text(str(value).strip(), fmt, exported_at)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=zone or UTC)
     return parsed.astimezone(UTC)
+
+
+_OFFSET_RE = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+def time_zone(name: str) -> tuple[tzinfo, str]:
+    """A zone named as an analyst would (``Asia/Shanghai``, ``+08:00``, ``UTC+8``), with
+    the name pyarrow takes for it. Raises ``ValueError`` saying what is expected."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    text = name.strip()
+    offset = _OFFSET_RE.match(text)
+    if offset:
+        sign, hours, minutes = offset.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta > timedelta(hours=14):
+            raise ValueError(f"offset {text!r} is more than 14 hours")
+        arrow = f"{sign}{int(hours):02d}:{int(minutes or 0):02d}"
+        return timezone(-delta if sign == "-" else delta), arrow
+    if text.upper() in ("UTC", "Z", "GMT"):
+        return UTC, "UTC"
+    try:
+        return ZoneInfo(text), text
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {text!r}: give an IANA name such as Asia/Shanghai or "
+            "America/New_York, or an offset such as +08:00"
+        ) from None
 
 
 _SOME_SAVE_TIME = datetime(2024, 12, 31, tzinfo=UTC)

@@ -343,6 +343,65 @@ def test_page_times_are_placed_with_the_export_time(store: Store, tmp_path: Path
 
 
 @pytest.mark.parametrize("bulk", [True, False])
+def test_times_without_an_offset_are_read_in_the_export_zone(
+    store: Store, tmp_path: Path, bulk: bool
+) -> None:
+    """A Chinese export writes Beijing time without saying so; a US one, New York time
+    across a clock change. Epochs and times with an offset are already UTC."""
+    path = tmp_path / "local.csv"
+    path.write_text(
+        "id,text,created_at\n"
+        "a,Beijing morning,2025-01-14 08:00:00\n"
+        "b,an epoch,1736812800\n"
+        "c,with its offset,2025-01-14T08:00:00+00:00\n"
+        "d,Chinese format,2025年1月14日 08:00\n"
+        "e,a spreadsheet serial day,45671.5\n",
+        encoding="utf-8",
+    )
+    options = FileOptions(path=path, platform="rednote", timezone="Asia/Shanghai")
+    run_collector(store, FileCollector("local", options, bulk=bulk), "local", use_saved_cursor=False)
+    got = dict(rows(store, "SELECT native_id, created_at FROM posts"))
+    utc = int(datetime(2025, 1, 14, 0, 0, tzinfo=UTC).timestamp())
+    assert got == {"a": utc, "b": utc, "c": utc + 8 * 3600, "d": utc, "e": utc + 4 * 3600}
+
+    new_york = tmp_path / "new_york.csv"
+    new_york.write_text(
+        "id,text,created_at\n"
+        "f,winter,2025-01-14 08:00:00\n"
+        "g,summer,2025-07-14 08:00:00\n"
+        "h,the repeated hour,2025-11-02 01:30:00\n"
+        "i,the skipped hour,2025-03-09 02:30:00\n",
+        encoding="utf-8",
+    )
+    options = FileOptions(path=new_york, platform="x", timezone="America/New_York")
+    run_collector(store, FileCollector("ny", options, bulk=bulk), "ny", use_saved_cursor=False)
+    got = dict(rows(store, "SELECT native_id, created_at FROM posts WHERE platform = 'x'"))
+    assert got == {
+        "f": int(datetime(2025, 1, 14, 13, 0, tzinfo=UTC).timestamp()),
+        "g": int(datetime(2025, 7, 14, 12, 0, tzinfo=UTC).timestamp()),
+        "h": int(datetime(2025, 11, 2, 5, 30, tzinfo=UTC).timestamp()),  # the first 01:30 (EDT)
+        "i": int(datetime(2025, 3, 9, 7, 30, tzinfo=UTC).timestamp()),  # as zoneinfo reads it
+    }
+
+
+@pytest.mark.parametrize(("name", "offset"), [("+08:00", 8), ("UTC+8", 8), ("-0530", -5.5), ("utc", 0)])
+def test_a_zone_may_be_an_offset(name: str, offset: float) -> None:
+    from monitor.models import time_zone
+
+    zone, _ = time_zone(name)
+    assert zone.utcoffset(None).total_seconds() == offset * 3600
+
+
+def test_an_unknown_zone_is_a_clear_error(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(
+        ValidationError, match="unknown time zone 'Beijing': give an IANA name such as Asia/Shanghai"
+    ):
+        FileOptions(path=tmp_path / "a.csv", platform="x", timezone="Beijing")
+
+
+@pytest.mark.parametrize("bulk", [True, False])
 def test_a_time_after_the_import_is_a_reject(store: Store, tmp_path: Path, bulk: bool) -> None:
     """A post cannot be written after it was collected: the year 2286 (a mangled epoch) is
     refused instead of stretching every chart; a local time a few hours ahead of UTC is not."""

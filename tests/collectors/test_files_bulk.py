@@ -55,6 +55,8 @@ times = st.one_of(
             "2025-01-14T12:08:00",
             "2025-02-30 10:00:00",
             "2024-02-29 23:59:59",
+            "2025-11-02 01:30:00",  # New York's repeated hour
+            "2025-03-09 02:30:00",  # and its skipped one
             "1/14/2025 12:08",
             "2025-01-14 24:00:00",
             "1737129600",
@@ -169,13 +171,14 @@ def _batches(collector: FileCollector, cursor: Any) -> Any:
     chunk_rows=st.integers(min_value=1, max_value=8),
     skip=st.integers(min_value=0, max_value=10),
     keep_raw=st.booleans(),
+    zone=st.sampled_from([None, None, "Asia/Shanghai", "America/New_York", "-05:00"]),
 )
 def test_bulk_and_per_row_paths_give_the_same(
-    tmp_path: Path, body, bom, crlf, quote_all, encoding, preamble, block, chunk_rows, skip, keep_raw
+    tmp_path: Path, body, bom, crlf, quote_all, encoding, preamble, block, chunk_rows, skip, keep_raw, zone
 ) -> None:
     path = tmp_path / "export.csv"
     write(path, body, bom, crlf, quote_all, encoding, preamble)
-    options = {"chunk_rows": chunk_rows, "keep_raw": keep_raw, "encoding": encoding}
+    options = {"chunk_rows": chunk_rows, "keep_raw": keep_raw, "encoding": encoding, "timezone": zone}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(files, "CSV_BLOCK_BYTES", block)
         patch.setattr(files, "CSV_BLOCK_LIMIT", block * 4)
