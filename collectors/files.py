@@ -9,6 +9,7 @@ with a space; dotted names reach into nested JSON). A row that cannot be used be
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
@@ -27,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from collectors.read_ahead import read_ahead
 from monitor.models import (
+    DAY_MONTH_RE,
     ParseError,
     Post,
     PostRows,
@@ -188,6 +190,9 @@ class FileOptions(BaseModel):
     # The zone of times written without an offset ("2025-01-14 08:00" in a Chinese export is
     # Beijing time): an IANA name (Asia/Shanghai) or an offset (+08:00). Unset: UTC.
     timezone: str | None = None
+    # Whether dates written with numbers only are day first (14/01/2025, a UK or European
+    # export) or month first (01/14/2025, a US one). Unset: told from the file's first rows.
+    day_first: bool | None = None
     encoding: str | None = None
     delimiter: str | None = None
     # Lines before a CSV's header (the report details Brandwatch puts first). Left unset,
@@ -282,7 +287,11 @@ class RowConverter:
             text = text[:TEXT_LIMIT]
         try:
             created_at = parse_timestamp(
-                values.get("created_at"), self.options.date_format, self.exported_at, self.zone
+                values.get("created_at"),
+                self.options.date_format,
+                self.exported_at,
+                self.zone,
+                bool(self.options.day_first),
             )
         except ParseError as err:
             raise ParseError(f"created_at: {err}") from None
@@ -346,6 +355,8 @@ class FileCollector:
             raise FileImportError(f"{path}: file not found")
         if path.is_dir():
             raise FileImportError(f"{path}: is a folder, not a file")
+        if self.options.day_first is None:  # decided once for the file, from its first rows
+            self.options = self.options.model_copy(update={"day_first": writes_day_first(self.options)})
         identity = self.file_identity()
         skip = 0
         if isinstance(cursor, dict) and cursor.get("file") == identity:
@@ -734,13 +745,28 @@ def _header_index(rows: list[set[str]], wanted: set[str]) -> int | None:
 
 
 def reading_notes(options: FileOptions) -> list[str]:
-    """What an import guessed about a CSV export and says, so a wrong guess is seen: a
-    code page other than UTF-8, lines skipped before the header."""
+    """What an import guessed about an export and says, so a wrong guess is seen: a code
+    page other than UTF-8, lines skipped before a CSV's header, dates read day first, ids
+    a spreadsheet rounded."""
     path = options.path
-    if not path.is_file() or detect_format(path, options.format) != "csv":
+    if not path.is_file():
         return []
-    dialect = _csv_dialect(path, options)
+    records, plan = _leading_plan(options)
     notes = []
+    if options.day_first is None and _day_first(records, plan):
+        notes.append(
+            "dates are read day first, as the first rows write them (14/01/2025 is 14 January; "
+            "--month-first to choose)"
+        )
+    rounded = _a_rounded_id(records, plan)
+    if rounded:
+        notes.append(
+            f"ids such as {rounded} were rounded by a spreadsheet: those posts get ids from their "
+            "content (save the id columns as text to keep the platform's ids)"
+        )
+    if detect_format(path, options.format) != "csv":
+        return notes
+    dialect = _csv_dialect(path, options)
     if dialect.encoding != "utf-8-sig" and not options.encoding:
         notes.append(f"not UTF-8, read as {dialect.encoding} (--encoding to choose)")
     if dialect.header_line and options.skip_rows is None:
@@ -748,29 +774,50 @@ def reading_notes(options: FileOptions) -> list[str]:
             f"the header is line {dialect.header_line + 1}: the {dialect.header_line} lines "
             "before it are skipped (--skip-rows to choose)"
         )
-    rounded = _a_rounded_id(path, options)
-    if rounded:
-        notes.append(
-            f"ids such as {rounded} were rounded by a spreadsheet: those posts get ids from their "
-            "content (save the id columns as text to keep the platform's ids)"
-        )
     return notes
 
 
-def _a_rounded_id(path: Path, options: FileOptions) -> str | None:
-    """An id or parent id among the first rows of a CSV that a spreadsheet rounded."""
-    plan: dict[str, tuple[str, ...]] | None = None
-    for row in itertools.islice(_read_csv(path, options), LEADING_ROWS):
-        if row.record is None:
-            continue
-        if plan is None:
-            try:
-                plan = _plan_columns(options.map, list(row.record), path)
-            except FileImportError:
-                return None
+def _leading_plan(options: FileOptions) -> tuple[list[dict[str, Any]], dict[str, tuple[str, ...]]]:
+    """The readable records among a file's first rows and the columns the map plans for
+    them; nothing when the file cannot be read or the map does not fit it (the import
+    itself then says why)."""
+    try:
+        with contextlib.closing(read_rows(options.path, options)) as rows:  # type: ignore[type-var]
+            leading, columns = _leading_columns(rows)
+        plan = _plan_columns(options.map, columns, options.path)
+    except (FileImportError, OSError):
+        return [], {}
+    return [row.record for row in leading if row.record is not None], plan
+
+
+def writes_day_first(options: FileOptions) -> bool:
+    """Whether a file writes its dates day first (see ``_day_first``)."""
+    return _day_first(*_leading_plan(options))
+
+
+def _day_first(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]]) -> bool:
+    """Whether the times of the first records are dates written day first: one of them
+    has a first number above 12 (14/01/2025) and none a second number above 12. A file
+    that shows neither is read month first, as US exports write dates."""
+    columns = plan.get("created_at")
+    if not columns:
+        return False
+    day_first = month_first = False
+    for record in records:
+        value = _extract(record, columns)
+        day_month = DAY_MONTH_RE.match(value.strip()) if isinstance(value, str) else None
+        if day_month and day_month[2] != ".":
+            day_first |= int(day_month[1]) > 12
+            month_first |= int(day_month[3]) > 12
+    return day_first and not month_first
+
+
+def _a_rounded_id(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]]) -> str | None:
+    """An id or parent id among the first records that a spreadsheet rounded."""
+    for record in records:
         for name in ("id", "parent_id"):
             columns = plan.get(name, ())
-            value = _optional_text(row.record.get(columns[0])) if len(columns) == 1 else None
+            value = _optional_text(_extract(record, columns)) if len(columns) == 1 else None
             if value is not None and _known_id(value) is None:
                 return value
     return None

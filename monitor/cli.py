@@ -145,6 +145,14 @@ def import_file(
         str | None,
         typer.Option(help="zone of times written without an offset: Asia/Shanghai, +08:00 (default: UTC)"),
     ] = None,
+    day_first: Annotated[
+        bool | None,
+        typer.Option(
+            "--day-first/--month-first",
+            help="dates like 03/01/2025 are 3 January / March 1 (default: told from the first rows)",
+            show_default=False,
+        ),
+    ] = None,
     encoding: Annotated[str | None, typer.Option(help="text encoding (default: detected)")] = None,
     skip_rows: Annotated[
         int | None,
@@ -176,6 +184,7 @@ def import_file(
                     "date_format": date_format,
                     "exported_at": exported_at,
                     "timezone": timezone,
+                    "day_first": day_first,
                     "encoding": encoding,
                     "skip_rows": skip_rows,
                     "format": format_,

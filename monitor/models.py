@@ -332,7 +332,11 @@ def _from_epoch(number: float) -> datetime:
 
 
 def parse_timestamp(
-    value: Any, fmt: str | None = None, exported_at: datetime | None = None, zone: tzinfo | None = None
+    value: Any,
+    fmt: str | None = None,
+    exported_at: datetime | None = None,
+    zone: tzinfo | None = None,
+    day_first: bool = False,
 ) -> datetime:
     """A timestamp in any form real exports use, as an aware UTC datetime.
 
@@ -340,6 +344,9 @@ def parse_timestamp(
     or microseconds, spreadsheet serial days (``45671.5``). Times without an offset are
     read in ``zone`` (a Chinese export's ``2025-01-14 08:00`` is Beijing time), UTC when
     it is None; a local time a clock change makes ambiguous is taken as the earlier one.
+    A date written with its numbers only is read month first (``03/01/2025`` is March 1,
+    as US exports write it) unless ``day_first`` (a UK or European export); dotted ones
+    (``03.01.2025``) are always day first, as the countries writing them read them.
     ``fmt`` (strptime syntax) is tried first when given. A time as a page shows it
     (``3小时前``, ``昨天 12:08``, ``01-14``) is placed against ``exported_at``, the time the
     page was saved (see ``relative_times``), and refused without it. Raises
@@ -356,7 +363,7 @@ def parse_timestamp(
             raise ParseError(f"not a timestamp: {value!r}")
         parsed = _from_epoch(float(value))
     else:
-        parsed = _parse_timestamp_text(str(value).strip(), fmt, exported_at)
+        parsed = _parse_timestamp_text(str(value).strip(), fmt, exported_at, day_first)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone or UTC)
     return parsed.astimezone(UTC)
@@ -394,7 +401,13 @@ _SOME_SAVE_TIME = datetime(2024, 12, 31, tzinfo=UTC)
 _EPOCH_TEXT_RE = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
-def _parse_timestamp_text(text: str, fmt: str | None, exported_at: datetime | None = None) -> datetime:
+# The day and month of a date written with numbers only: "14/01/2025", "03.01.25".
+DAY_MONTH_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(?=\d{2,4}\b)")
+
+
+def _parse_timestamp_text(
+    text: str, fmt: str | None, exported_at: datetime | None = None, day_first: bool = False
+) -> datetime:
     if not text:
         raise ParseError("missing timestamp")
     if fmt:
@@ -402,6 +415,9 @@ def _parse_timestamp_text(text: str, fmt: str | None, exported_at: datetime | No
             return datetime.strptime(text, fmt)
         except ValueError:
             pass
+    day_month = DAY_MONTH_RE.match(text)
+    if day_month and (day_first or day_month[2] == "."):
+        text = f"{day_month[3]}/{day_month[1]}/{text[day_month.end() :]}"
     if (text.isdigit() and text.isascii()) or _EPOCH_TEXT_RE.fullmatch(text):
         return _from_epoch(float(text))
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")

@@ -384,6 +384,53 @@ def test_times_without_an_offset_are_read_in_the_export_zone(
     }
 
 
+@pytest.mark.parametrize("bulk", [True, False])
+def test_the_date_order_is_told_from_the_first_rows(store: Store, tmp_path: Path, bulk: bool) -> None:
+    """A UK export writes 03/01/2025 for 3 January; read month first, as a US export
+    means it, it was March 1 (and 14/01/2025 alone gave the order away)."""
+    uk = tmp_path / "uk.csv"
+    uk.write_text(
+        "id,text,created_at\na,third of January,03/01/2025 10:00\nb,fourteenth,14/01/2025 10:00\n",
+        encoding="utf-8",
+    )
+    us = tmp_path / "us.csv"
+    us.write_text(
+        "id,text,created_at\nc,March first,03/01/2025 10:00\nd,fourteenth,01/14/2025 10:00\n"
+        "e,dotted is day first anywhere,03.01.2025 10:00\n",
+        encoding="utf-8",
+    )
+    for path in (uk, us):
+        options = FileOptions(path=path, platform="x")
+        run_collector(store, FileCollector(path.stem, options, bulk=bulk), path.stem, use_saved_cursor=False)
+    got = {
+        native: datetime.fromtimestamp(ts, UTC).date().isoformat()
+        for native, ts in rows(store, "SELECT native_id, created_at FROM posts")
+    }
+    assert got == {
+        "a": "2025-01-03",
+        "b": "2025-01-14",
+        "c": "2025-03-01",
+        "d": "2025-01-14",
+        "e": "2025-01-03",
+    }
+    assert reading_notes(FileOptions(path=uk, platform="x")) == [
+        "dates are read day first, as the first rows write them (14/01/2025 is 14 January; "
+        "--month-first to choose)"
+    ]
+    assert reading_notes(FileOptions(path=us, platform="x")) == []
+    assert reading_notes(FileOptions(path=uk, platform="x", day_first=False)) == []
+    # Told explicitly, the order holds whatever the rows show.
+    explicit = FileOptions(path=uk, platform="x", day_first=False)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM posts")
+    run_collector(store, FileCollector("explicit", explicit, bulk=bulk), "explicit", use_saved_cursor=False)
+    got = {
+        native: datetime.fromtimestamp(ts, UTC).date().isoformat()
+        for native, ts in rows(store, "SELECT native_id, created_at FROM posts")
+    }
+    assert got == {"a": "2025-03-01", "b": "2025-01-14"}
+
+
 @pytest.mark.parametrize(("name", "offset"), [("+08:00", 8), ("UTC+8", 8), ("-0530", -5.5), ("utc", 0)])
 def test_a_zone_may_be_an_offset(name: str, offset: float) -> None:
     from monitor.models import time_zone

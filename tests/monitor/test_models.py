@@ -94,12 +94,23 @@ def test_digit_timestamps_are_epochs_in_any_unit() -> None:
         (45671.5, datetime(2025, 1, 14, 12, 0, tzinfo=UTC)),
         ("45671.50556", datetime(2025, 1, 14, 12, 8, tzinfo=UTC)),
         (45671, datetime(2025, 1, 14, tzinfo=UTC)),
+        # Dotted dates are day first wherever they are written (German, Russian exports)
+        ("03.01.2025 10:00", datetime(2025, 1, 3, 10, 0, tzinfo=UTC)),
+        ("03.01.25", datetime(2025, 1, 3, tzinfo=UTC)),
     ],
 )
 def test_parse_timestamp_gives_utc(value: object, expected: datetime) -> None:
     parsed = parse_timestamp(value)
     assert parsed == expected
     assert parsed.utcoffset().total_seconds() == 0
+
+
+def test_day_first_reads_a_uk_date_and_leaves_other_forms_alone() -> None:
+    assert parse_timestamp("03/01/2025 10:00") == datetime(2025, 3, 1, 10, tzinfo=UTC)
+    assert parse_timestamp("03/01/2025 10:00", day_first=True) == datetime(2025, 1, 3, 10, tzinfo=UTC)
+    assert parse_timestamp("03-01-2025", day_first=True) == datetime(2025, 1, 3, tzinfo=UTC)
+    assert parse_timestamp("2025-01-03 10:00:00", day_first=True) == datetime(2025, 1, 3, 10, tzinfo=UTC)
+    assert parse_timestamp("1736899200", day_first=True) == datetime(2025, 1, 15, tzinfo=UTC)
 
 
 def test_parse_timestamp_uses_the_format_hint() -> None:
