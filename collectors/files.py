@@ -20,7 +20,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
@@ -37,6 +37,7 @@ from monitor.models import (
     normalise_text,
     parse_count,
     parse_timestamp,
+    parse_timestamp_as_written,
     stable_id,
     time_zone,
 )
@@ -746,33 +747,34 @@ def _header_index(rows: list[set[str]], wanted: set[str]) -> int | None:
 
 def reading_notes(options: FileOptions) -> list[str]:
     """What an import guessed about an export and says, so a wrong guess is seen: a code
-    page other than UTF-8, lines skipped before a CSV's header, dates read day first, ids
-    a spreadsheet rounded."""
+    page other than UTF-8, lines skipped before a CSV's header, dates read day first or
+    as UTC, ids a spreadsheet rounded."""
     path = options.path
     if not path.is_file():
         return []
-    records, plan = _leading_plan(options)
     notes = []
+    if detect_format(path, options.format) == "csv":
+        dialect = _csv_dialect(path, options)
+        if dialect.encoding != "utf-8-sig" and not options.encoding:
+            notes.append(f"not UTF-8, read as {dialect.encoding} (--encoding to choose)")
+        if dialect.header_line and options.skip_rows is None:
+            notes.append(
+                f"the header is line {dialect.header_line + 1}: the {dialect.header_line} lines "
+                "before it are skipped (--skip-rows to choose)"
+            )
+    records, plan = _leading_plan(options)
     if options.day_first is None and _day_first(records, plan):
         notes.append(
             "dates are read day first, as the first rows write them (14/01/2025 is 14 January; "
             "--month-first to choose)"
         )
+    if options.timezone is None and _a_local_time(records, plan, options):
+        notes.append("times without an offset are taken as UTC (--timezone to give the export's zone)")
     rounded = _a_rounded_id(records, plan)
     if rounded:
         notes.append(
             f"ids such as {rounded} were rounded by a spreadsheet: those posts get ids from their "
             "content (save the id columns as text to keep the platform's ids)"
-        )
-    if detect_format(path, options.format) != "csv":
-        return notes
-    dialect = _csv_dialect(path, options)
-    if dialect.encoding != "utf-8-sig" and not options.encoding:
-        notes.append(f"not UTF-8, read as {dialect.encoding} (--encoding to choose)")
-    if dialect.header_line and options.skip_rows is None:
-        notes.append(
-            f"the header is line {dialect.header_line + 1}: the {dialect.header_line} lines "
-            "before it are skipped (--skip-rows to choose)"
         )
     return notes
 
@@ -810,6 +812,24 @@ def _day_first(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]]) 
             day_first |= int(day_month[1]) > 12
             month_first |= int(day_month[3]) > 12
     return day_first and not month_first
+
+
+def _a_local_time(
+    records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]], options: FileOptions
+) -> bool:
+    """Whether one of the first records has a clock time without an offset (a date alone
+    or an epoch is the same in any zone, or UTC)."""
+    columns = plan.get("created_at")
+    for record in records if columns else ():
+        value = _extract(record, columns)
+        if isinstance(value, str | datetime):
+            try:
+                parsed = parse_timestamp_as_written(value, options.date_format, bool(options.day_first))
+            except ParseError:
+                continue
+            if parsed.tzinfo is None and parsed.time() != time(0):
+                return True
+    return False
 
 
 def _a_rounded_id(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]]) -> str | None:

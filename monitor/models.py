@@ -401,6 +401,16 @@ _SOME_SAVE_TIME = datetime(2024, 12, 31, tzinfo=UTC)
 _EPOCH_TEXT_RE = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
+def parse_timestamp_as_written(
+    value: str | datetime, fmt: str | None = None, day_first: bool = False
+) -> datetime:
+    """A timestamp as the text gives it: naive when it has no offset (None of the
+    conversions ``parse_timestamp`` makes; relative page times are refused)."""
+    if isinstance(value, datetime):
+        return value
+    return _parse_timestamp_text(value.strip(), fmt, None, day_first)
+
+
 # The day and month of a date written with numbers only: "14/01/2025", "03.01.25".
 DAY_MONTH_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(?=\d{2,4}\b)")
 

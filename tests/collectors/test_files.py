@@ -413,12 +413,14 @@ def test_the_date_order_is_told_from_the_first_rows(store: Store, tmp_path: Path
         "d": "2025-01-14",
         "e": "2025-01-03",
     }
+    utc = "times without an offset are taken as UTC (--timezone to give the export's zone)"
     assert reading_notes(FileOptions(path=uk, platform="x")) == [
         "dates are read day first, as the first rows write them (14/01/2025 is 14 January; "
-        "--month-first to choose)"
+        "--month-first to choose)",
+        utc,
     ]
-    assert reading_notes(FileOptions(path=us, platform="x")) == []
-    assert reading_notes(FileOptions(path=uk, platform="x", day_first=False)) == []
+    assert reading_notes(FileOptions(path=us, platform="x")) == [utc]
+    assert reading_notes(FileOptions(path=uk, platform="x", day_first=False, timezone="UTC")) == []
     # Told explicitly, the order holds whatever the rows show.
     explicit = FileOptions(path=uk, platform="x", day_first=False)
     with store.engine.begin() as conn:
@@ -519,8 +521,9 @@ def test_ids_a_spreadsheet_rounded_do_not_merge_posts(store: Store, tmp_path: Pa
     assert not any("E+" in native for native, _, _ in got)
     assert got[1][1] is None and got[3][:2] == ("1881230000000000001", "1881230000000000000")
     assert reading_notes(options) == [
+        "times without an offset are taken as UTC (--timezone to give the export's zone)",
         "ids such as 1.88123E+18 were rounded by a spreadsheet: those posts get ids from their "
-        "content (save the id columns as text to keep the platform's ids)"
+        "content (save the id columns as text to keep the platform's ids)",
     ]
 
 
@@ -572,7 +575,8 @@ def test_a_header_below_report_details_is_found(store: Store, tmp_path: Path, bu
     ((location, reason),) = rows(store, "SELECT location, reason FROM rejects")
     assert location.endswith("mentions.csv:9") and reason.startswith("created_at: ")
     assert reading_notes(options) == [
-        "the header is line 6: the 5 lines before it are skipped (--skip-rows to choose)"
+        "the header is line 6: the 5 lines before it are skipped (--skip-rows to choose)",
+        "times without an offset are taken as UTC (--timezone to give the export's zone)",
     ]
 
 
