@@ -60,11 +60,41 @@ FIELDS = (
 )
 COUNT_FIELDS = ("likes", "reposts", "replies", "views")
 
-# Column names real exports use for each field, tried when the map does not name one.
+# Column names real exports use for each field, tried when the map does not name one. A
+# column matches in any case and spacing ("Full Text", "createTime", "Post-ID": see
+# ``_column_key``); the Chinese ones are the headers of RedNote, Weibo and Douyin exports.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "post_id", "native_id", "note_id", "tweet_id", "status_id", "comment_id", "uri"),
-    "text": ("text", "content", "body", "selftext", "desc", "description", "full_text", "message"),
-    "title": ("title", "headline", "subject"),
+    "id": (
+        "id",
+        "post_id",
+        "native_id",
+        "note_id",
+        "tweet_id",
+        "status_id",
+        "comment_id",
+        "uri",
+        "笔记id",
+        "帖子id",
+        "微博id",
+        "视频id",
+        "评论id",
+    ),
+    "text": (
+        "text",
+        "content",
+        "body",
+        "selftext",
+        "desc",
+        "description",
+        "full_text",
+        "message",
+        "内容",
+        "正文",
+        "笔记内容",
+        "评论内容",
+        "微博正文",
+    ),
+    "title": ("title", "headline", "subject", "标题", "笔记标题"),
     "created_at": (
         "created_at",
         "create_time",
@@ -76,9 +106,27 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "published",
         "published_at",
         "post_time",
+        "发布时间",
+        "创建时间",
+        "评论时间",
+        "时间",
     ),
-    "author": ("author", "user_name", "username", "user", "nickname", "screen_name", "handle", "author_name"),
-    "url": ("url", "link", "permalink", "post_url", "note_url"),
+    "author": (
+        "author",
+        "user_name",
+        "username",
+        "user",
+        "nickname",
+        "screen_name",
+        "handle",
+        "author_name",
+        "作者",
+        "昵称",
+        "用户名",
+        "用户昵称",
+        "博主",
+    ),
+    "url": ("url", "link", "permalink", "post_url", "note_url", "web_video_url", "链接", "笔记链接"),
     "likes": (
         "likes",
         "like_count",
@@ -88,6 +136,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "ups",
         "digg_count",
         "upvotes",
+        "点赞数",
+        "点赞量",
+        "点赞",
     ),
     "reposts": (
         "reposts",
@@ -97,11 +148,34 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "shares",
         "shared_count",
         "reblogs_count",
+        "转发数",
+        "转发量",
+        "分享数",
     ),
-    "replies": ("replies", "reply_count", "comment_count", "comments", "num_comments", "replies_count"),
-    "views": ("views", "view_count", "play_count", "impressions", "impression_count"),
+    "replies": (
+        "replies",
+        "reply_count",
+        "comment_count",
+        "comments",
+        "num_comments",
+        "replies_count",
+        "评论数",
+        "评论量",
+    ),
+    "views": (
+        "views",
+        "view_count",
+        "play_count",
+        "impressions",
+        "impression_count",
+        "播放量",
+        "播放数",
+        "浏览量",
+        "阅读数",
+        "阅读量",
+    ),
     "parent_id": ("parent_id", "in_reply_to_id", "reply_to", "parent"),
-    "lang": ("lang", "language"),
+    "lang": ("lang", "language", "语言"),
 }
 
 PLATFORM_ALIASES = {
@@ -1124,9 +1198,21 @@ def _leading_columns(rows: Iterator[Row]) -> tuple[list[Row], list[str]]:
     return leading, list(columns)
 
 
+def _column_key(name: str) -> str:
+    """A column's name as aliases are written: lower case, words joined by ``_``
+    ("Full Text", "createTime" and "Post-ID" are ``full_text``, ``create_time``, ``post_id``)."""
+    return _COLUMN_SPACING_RE.sub("_", _CAMEL_CASE_RE.sub("_", name.strip())).lower()
+
+
+_CAMEL_CASE_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_COLUMN_SPACING_RE = re.compile(r"[\s\-_]+")
+
+
 def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> dict[str, tuple[str, ...]]:
     plan: dict[str, tuple[str, ...]] = {}
-    lowered = {name.lower(): name for name in available}
+    lowered: dict[str, str] = {}
+    for name in available:  # the first of the columns sharing a key
+        lowered.setdefault(_column_key(name), name)
     for name, expression in mapping.items():
         columns = tuple(part.strip() for part in expression.split("+") if part.strip())
         for column in columns:

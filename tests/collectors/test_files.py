@@ -766,6 +766,69 @@ def test_an_excel_report_with_details_above_the_header_is_read(store: Store, tmp
         import_file(store, path, "column:Domain", mapping, skip_rows=2)
 
 
+def test_columns_are_found_without_a_map_in_any_case_spacing_or_chinese(store: Store, tmp_path: Path) -> None:
+    """The headers of a Chinese RedNote export, a TikTok scraper's camelCase keys and a
+    social-listening report's "Full Text" need no --map."""
+    chinese = tmp_path / "rednote.csv"
+    chinese.write_text(
+        "笔记ID,标题,内容,发布时间,作者,点赞数,评论数,转发数,播放量\n"
+        "65a1,美国难民报到,TikTok要被禁了 来小红书学中文,2025-01-14 08:00:00,加州小王,3.4万,1203,12,\n",
+        encoding="utf-8",
+    )
+    tiktok = tmp_path / "tiktok.jsonl"
+    tiktok.write_text(
+        json.dumps(
+            {
+                "id": "7460000000000000001",
+                "text": "goodbye tiktok, see you on rednote",
+                "createTime": 1737244800,
+                "diggCount": 5400,
+                "shareCount": 120,
+                "commentCount": 88,
+                "playCount": 100000,
+                "webVideoUrl": "https://www.tiktok.com/@a/video/7460000000000000001",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.csv"
+    report.write_text(
+        "Post ID,Full Text,Created At,Author,Like Count\n"
+        "r1,the ban is back in court,2025-01-10 15:00:00,ana,7\n",
+        encoding="utf-8",
+    )
+    for path, platform in ((chinese, "rednote"), (tiktok, "tiktok"), (report, "x")):
+        assert import_file(store, path, platform).new == 1
+    got = {
+        r[0]: r[1:]
+        for r in rows(
+            store, "SELECT native_id, title, text, author, likes, replies, reposts, views, url FROM posts"
+        )
+    }
+    assert got["65a1"] == (
+        "美国难民报到",
+        "TikTok要被禁了 来小红书学中文",
+        "加州小王",
+        34_000,
+        1_203,
+        12,
+        None,
+        None,
+    )
+    assert got["7460000000000000001"] == (
+        None,
+        "goodbye tiktok, see you on rednote",
+        None,
+        5400,
+        88,
+        120,
+        100_000,
+        "https://www.tiktok.com/@a/video/7460000000000000001",
+    )
+    assert got["r1"] == (None, "the ban is back in court", "ana", 7, None, None, None, None)
+
+
 def test_the_name_decides_json_and_sniffing_finds_a_renamed_workbook(store: Store, tmp_path: Path) -> None:
     import openpyxl
 
