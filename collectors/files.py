@@ -757,6 +757,7 @@ class CsvDialect:
     encoding: str
     delimiter: str
     header_line: int  # lines of the file before the header row
+    directive: bool = False  # whether the first of them is Excel's "sep=;"
 
 
 def _csv_dialect(path: Path, options: FileOptions) -> CsvDialect:
@@ -772,15 +773,24 @@ def _csv_dialect(path: Path, options: FileOptions) -> CsvDialect:
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"  # a BOM, if any, is not part of the first column's name
     text = sample.decode(encoding, errors="replace")
-    delimiter = (options.delimiter or "").replace("\\t", "\t") or _sniff_delimiter(text, path)
+    # Excel's own line naming the delimiter, which exports made for Excel put first.
+    directive = _SEP_DIRECTIVE_RE.match(text.removeprefix("\ufeff"))
+    told = (options.delimiter or "").replace("\\t", "\t") or (directive[1] if directive else "")
+    if directive:
+        text = text[directive.end() :]
+    lines_before = 1 if directive else 0
+    delimiter = told or _sniff_delimiter(text, path)
     if options.skip_rows is not None:
-        return CsvDialect(encoding, delimiter, options.skip_rows)
+        return CsvDialect(encoding, delimiter, options.skip_rows, bool(directive))
     wanted = _wanted_columns(options)
-    found = _header_below(text, wanted, [delimiter] if options.delimiter else None, path) if wanted else None
+    found = _header_below(text, wanted, [delimiter] if told else None, path) if wanted else None
     if found is not None:
         delimiter, header_line = found
-        return CsvDialect(encoding, delimiter, header_line)
-    return CsvDialect(encoding, delimiter, 0)
+        return CsvDialect(encoding, delimiter, lines_before + header_line, bool(directive))
+    return CsvDialect(encoding, delimiter, lines_before, bool(directive))
+
+
+_SEP_DIRECTIVE_RE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 
 
 HEADER_SEARCH_LINES = 100
@@ -831,10 +841,15 @@ def reading_notes(options: FileOptions) -> list[str]:
         dialect = _csv_dialect(path, options)
         if dialect.encoding != "utf-8-sig" and not options.encoding:
             notes.append(f"not UTF-8, read as {dialect.encoding} (--encoding to choose)")
-        if dialect.header_line and options.skip_rows is None:
+        skipped = dialect.header_line - dialect.directive
+        if skipped and options.skip_rows is None:
+            lines = (
+                "the line before it is"
+                if dialect.header_line == 1
+                else f"the {dialect.header_line} lines before it are"
+            )
             notes.append(
-                f"the header is line {dialect.header_line + 1}: the {dialect.header_line} lines "
-                "before it are skipped (--skip-rows to choose)"
+                f"the header is line {dialect.header_line + 1}: {lines} skipped (--skip-rows to choose)"
             )
     records, plan = _leading_plan(options)
     if options.day_first is None and _day_first(records, plan):

@@ -580,6 +580,23 @@ def test_a_header_below_report_details_is_found(store: Store, tmp_path: Path, bu
     ]
 
 
+@pytest.mark.parametrize("bulk", [True, False])
+def test_excel_sep_line_names_the_delimiter(store: Store, tmp_path: Path, bulk: bool) -> None:
+    """A CSV made for a European Excel opens with "sep=;", which Excel reads and hides."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "\ufeffsep=;\r\nid;text;created_at;likes\r\na;hallo, RedNote;2025-01-14T10:00:00Z;1,2K\r\n"
+        "b;;2025-01-14T10:00:00Z;3\r\n".encode()
+    )
+    options = FileOptions(path=path, platform="x")
+    result, _ = run_collector(store, FileCollector("sep", options, bulk=bulk), "sep", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (1, 1)
+    assert rows(store, "SELECT native_id, text, likes FROM posts") == [("a", "hallo, RedNote", 1200)]
+    ((location,),) = rows(store, "SELECT location FROM rejects")
+    assert location.endswith("excel.csv:4")  # the file's own line
+    assert reading_notes(options) == []
+
+
 def test_skip_rows_names_the_header_line(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "mentions.csv"
     path.write_text(BRANDWATCH_LIKE, encoding="utf-8")

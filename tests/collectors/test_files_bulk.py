@@ -166,7 +166,7 @@ def _batches(collector: FileCollector, cursor: Any) -> Any:
     crlf=st.booleans(),
     quote_all=st.booleans(),
     encoding=st.sampled_from(["utf-8", "utf-8", "gb18030", "utf-16", "cp1252"]),
-    preamble=st.sampled_from([(), (), ("Report:,Mentions", "", "Query Id,2001234", "id;title")]),
+    preamble=st.sampled_from([(), (), ("Report:,Mentions", "", "Query Id,2001234", "id;title"), ("sep=,",)]),
     block=st.sampled_from([64, 256, 1 << 20]),
     chunk_rows=st.integers(min_value=1, max_value=8),
     skip=st.integers(min_value=0, max_value=10),
