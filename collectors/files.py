@@ -783,7 +783,7 @@ def _csv_dialect(path: Path, options: FileOptions) -> CsvDialect:
     if options.skip_rows is not None:
         return CsvDialect(encoding, delimiter, options.skip_rows, bool(directive))
     wanted = _wanted_columns(options)
-    found = _header_below(text, wanted, [delimiter] if told else None, path) if wanted else None
+    found = _header_below(text, wanted, [delimiter] if told else None, path)
     if found is not None:
         delimiter, header_line = found
         return CsvDialect(encoding, delimiter, lines_before + header_line, bool(directive))
@@ -803,17 +803,33 @@ def _cells(line: str, delimiter: str) -> set[str]:
         return set()
 
 
-def _wanted_columns(options: FileOptions) -> set[str]:
+@dataclass(frozen=True)
+class HeaderWants:
+    """What a row must hold to be the header: the columns the options name, and a column
+    under one of its ``ALIASES`` for each of text and time the map leaves out."""
+
+    columns: frozenset[str]
+    fields: tuple[str, ...]
+
+    def fits(self, row: set[str]) -> bool:
+        if not self.columns <= row:
+            return False
+        keys = {_column_key(cell) for cell in row}
+        return all(keys.intersection(ALIASES[field]) for field in self.fields)
+
+
+def _wanted_columns(options: FileOptions) -> HeaderWants:
     columns = {part.strip() for expression in options.map.values() for part in expression.split("+")}
     if options.platform.startswith("column:"):
         columns.add(options.platform.removeprefix("column:"))
-    return {column for column in columns if column}
+    fields = tuple(field for field in ("text", "created_at") if field not in options.map)
+    return HeaderWants(frozenset(column for column in columns if column), fields)
 
 
 def _header_below(
-    text: str, wanted: set[str], delimiters: list[str] | None, path: Path
+    text: str, wanted: HeaderWants, delimiters: list[str] | None, path: Path
 ) -> tuple[str, int] | None:
-    """The delimiter and the line of the first row that holds every wanted column, trying
+    """The delimiter and the line of the first row that holds what the header must, trying
     the sniffed delimiter first; None when no row of the first lines does."""
     lines = [line.rstrip("\r") for line in text.split("\n")[:HEADER_SEARCH_LINES]]
     for delimiter in delimiters or dict.fromkeys([_sniff_delimiter(text, path), ",", "\t", ";", "|"]):
@@ -823,10 +839,10 @@ def _header_below(
     return None
 
 
-def _header_index(rows: list[set[str]], wanted: set[str]) -> int | None:
-    """The index of the first row holding every wanted column (0 for a file as usual; more
-    when report details come first), or None when none does."""
-    return next((index for index, row in enumerate(rows) if wanted <= row), None)
+def _header_index(rows: list[set[str]], wanted: HeaderWants) -> int | None:
+    """The index of the first row holding what the header must (0 for a file as usual;
+    more when report details come first), or None when none does."""
+    return next((index for index, row in enumerate(rows) if wanted.fits(row)), None)
 
 
 def reading_notes(options: FileOptions) -> list[str]:

@@ -581,6 +581,25 @@ def test_a_header_below_report_details_is_found(store: Store, tmp_path: Path, bu
 
 
 @pytest.mark.parametrize("bulk", [True, False])
+def test_a_header_below_report_details_is_found_without_a_map(
+    store: Store, tmp_path: Path, bulk: bool
+) -> None:
+    """Without a map, the header is the first row with columns named as exports name the
+    text and the time ("Full Text", "Date")."""
+    path = tmp_path / "mentions.csv"
+    path.write_text(BRANDWATCH_LIKE, encoding="utf-8")
+    options = FileOptions(path=path, platform="x")
+    result, _ = run_collector(store, FileCollector("bw", options, bulk=bulk), "bw", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (2, 1)
+    assert sorted(rows(store, "SELECT author, text FROM posts")) == [
+        ("alice", "refugees, welcome"),
+        ("bob", "欢迎美国朋友"),
+    ]
+    ((location,),) = rows(store, "SELECT location FROM rejects")
+    assert location.endswith("mentions.csv:9")
+
+
+@pytest.mark.parametrize("bulk", [True, False])
 def test_excel_sep_line_names_the_delimiter(store: Store, tmp_path: Path, bulk: bool) -> None:
     """A CSV made for a European Excel opens with "sep=;", which Excel reads and hides."""
     path = tmp_path / "excel.csv"
