@@ -18,7 +18,7 @@ import json
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -450,6 +450,7 @@ class FileCollector:
         if not leading:
             yield Batch(cursor={"file": identity, "rows": 0, "complete": True}, progress=0)
             return
+        _refuse_unreadable(leading, path)
         converter = RowConverter(self.options, self.name, columns)
         collected_at = datetime.now(UTC)
         batch = Batch()
@@ -496,8 +497,7 @@ class FileCollector:
             leading.append(item)
             if not isinstance(item, Row) or item.record is not None or len(leading) >= LEADING_ROWS:
                 break
-        if leading and isinstance(leading[-1], Row) and leading[-1].record is None:
-            RowConverter(self.options, self.name, ())
+        _refuse_unreadable(leading, self.options.path)
         collected_at = datetime.now(UTC)
         converter: BulkConverter | None = None
         batch = Batch(posts=PostRows())
@@ -884,6 +884,18 @@ def reading_notes(options: FileOptions) -> list[str]:
     return notes
 
 
+def _refuse_unreadable(leading: Sequence[Row | CsvBlock], path: Path) -> None:
+    """Refuse a file none of whose first rows can be read, naming the first problem: its
+    columns cannot be known (a quote left open in the first row swallows the rest)."""
+    if leading and all(isinstance(item, Row) and item.record is None for item in leading):
+        first = leading[0]
+        assert isinstance(first, Row)
+        rows = "its only row" if len(leading) == 1 else f"any of its first {len(leading):,} rows"
+        raise FileImportError(
+            f"{path}: cannot read {rows}; line {first.line}: {first.error or 'unreadable row'}"
+        )
+
+
 def _leading_plan(options: FileOptions) -> tuple[list[dict[str, Any]], dict[str, tuple[str, ...]]]:
     """The readable records among a file's first rows and the columns the map plans for
     them; nothing when the file cannot be read or the map does not fit it (the import
@@ -1030,7 +1042,8 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
                     yield Row(number, None, f"broken JSON line: {err}", _clip(stripped))
                     continue
             except json.JSONDecodeError as err:
-                yield Row(number, None, f"broken JSON line: {err.msg} at column {err.colno}", _clip(stripped))
+                reason = f"broken JSON line: {err.msg.removesuffix(' at')} at column {err.colno}"
+                yield Row(number, None, reason, _clip(stripped))
                 continue
             except RecursionError:
                 yield Row(number, None, "broken JSON line: nested too deeply", _clip(stripped))

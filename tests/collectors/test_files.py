@@ -620,7 +620,10 @@ def test_skip_rows_names_the_header_line(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "mentions.csv"
     path.write_text(BRANDWATCH_LIKE, encoding="utf-8")
     assert import_file(store, path, "column:Domain", BRANDWATCH_MAP, skip_rows=5).new == 2
-    with pytest.raises(FileImportError, match="not in the file"):  # line 4 taken as the header
+    # Line 4 taken as the header: the rows below it have more columns than it names.
+    with pytest.raises(
+        FileImportError, match="cannot read any of its first 4 rows; line 6: expected 2 columns"
+    ):
         import_file(store, path, "column:Domain", BRANDWATCH_MAP, skip_rows=3)
     plain = tmp_path / "plain.csv"  # a first line with the columns is the header, as always
     plain.write_text(
@@ -653,6 +656,25 @@ def test_no_time_column_is_a_clear_error(store: Store, tmp_path: Path) -> None:
     path.write_text("text\nhello\n", encoding="utf-8")
     with pytest.raises(FileImportError, match="created_at"):
         import_file(store, path, "x")
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_file_whose_first_rows_cannot_be_read_says_why(store: Store, tmp_path: Path, bulk: bool) -> None:
+    """A quote left open in the first row swallows the rest: the error names that line,
+    not "no column for the post text (available: none)"."""
+    path = tmp_path / "open_quote.csv"
+    path.write_text('id,text,created_at\n"a,unterminated,2025-01-14\nb,ok,2025-01-14\n', encoding="utf-8")
+    collector = FileCollector("q", FileOptions(path=path, platform="x"), bulk=bulk)
+    with pytest.raises(FileImportError, match=r"open_quote.csv: cannot read its only row; line 2: "):
+        run_collector(store, collector, "q", use_saved_cursor=False)
+    jsonl = tmp_path / "broken.jsonl"
+    jsonl.write_text('{"broken\n{also broken\n', encoding="utf-8")
+    with pytest.raises(
+        FileImportError,
+        match=r"cannot read any of its first 2 rows; line 1: broken JSON line: Unterminated string starting "
+        "at column 2",
+    ):
+        import_file(store, jsonl, "x")
 
 
 def test_failed_run_is_recorded(store: Store, tmp_path: Path) -> None:
