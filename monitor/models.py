@@ -194,9 +194,6 @@ class Reject:
 
 # ---------------------------------------------------------------- counts
 
-_COUNT_RE = re.compile(
-    r"^(?P<num>[+-]?(?:\d{1,3}(?:[,\s]\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*(?P<unit>[kKmMbBwW]|万|萬|亿|億|千)?\+?$"
-)
 _UNITS = {
     None: 1,
     "k": 1_000,
@@ -208,7 +205,27 @@ _UNITS = {
     "萬": 10_000,
     "亿": 100_000_000,
     "億": 100_000_000,
+    # Korean, German and Russian pages (a YouTube or TikTok page saved in those languages)
+    "천": 1_000,
+    "만": 10_000,
+    "억": 100_000_000,
+    "tsd": 1_000,
+    "mio": 1_000_000,
+    "mrd": 1_000_000_000,
+    "тыс": 1_000,
+    "млн": 1_000_000,
+    "млрд": 1_000_000_000,
 }
+# What a scraped page writes after a count: "1.2M views", "3.4万次播放", "12 comments".
+_COUNT_LABELS = (
+    "likes?|comments?|replies|reply|views?|plays?|shares?|reposts?|retweets?|upvotes?|points?"
+    "|次播放|次观看|播放|观看|赞|评论|转发|分享|收藏"
+)
+_COUNT_RE = re.compile(
+    r"^(?P<num>[+-]?(?:\d{1,3}(?:[,\s]\d{3})+|\d+)(?:\.\d+)?|\.\d+)\s*"
+    r"(?P<unit>[kKmMbBwW]|万|萬|亿|億|千|천|만|억|(?i:tsd|mio|mrd)\.?|тыс\.?|млн\.?|млрд\.?)?\+?"
+    rf"(?:\s*(?i:{_COUNT_LABELS}))?$"
+)
 
 
 def parse_count(value: Any) -> int | None:
@@ -279,7 +296,7 @@ def _parse_count_text(text: str) -> int | None:
         raise ParseError(f"not a count: {text[:40]!r}")
     number = float(_GROUPING_RE.sub("", match["num"]))
     unit = match["unit"]
-    multiplier = _UNITS[unit.lower() if unit and unit.isascii() else unit]
+    multiplier = _UNITS[unit.lower().rstrip(".") if unit else None]
     count = int(round(number * multiplier))
     if not -MAX_COUNT < count < MAX_COUNT:
         raise ParseError(f"count out of range: {text[:40]!r}")

@@ -43,13 +43,22 @@ from monitor.models import MAX_COUNT, ParseError, normalise_text, parse_count, p
         ("赞", 0),  # the label RedNote or Weibo shows on the button while the count is 0
         ("评论", 0),
         ("1.23E+06", 1_230_000),  # Excel's notation for a wide number
+        ("1.2M views", 1_200_000),  # as a scraped page writes it
+        ("3.4万次播放", 34_000),
+        ("12 comments", 12),
+        ("1,2 Mio.", 1_200_000),  # a page saved in German, Korean or Russian
+        ("3 Tsd.", 3_000),
+        ("1.2만", 12_000),
+        ("1,5 млн", 1_500_000),
     ],
 )
 def test_parse_count_reads_real_export_counts(text: object, expected: int | None) -> None:
     assert parse_count(text) == expected
 
 
-@pytest.mark.parametrize("text", ["abc", "1.2.3", "--5", "1e9x", "1.2345E+2", "赞赞"])
+@pytest.mark.parametrize(
+    "text", ["abc", "1.2.3", "--5", "1e9x", "1.2345E+2", "赞赞", "12 apples", "100 likes 5", "3.4 mil"]
+)
 def test_parse_count_rejects_garbage(text: str) -> None:
     with pytest.raises(ParseError):
         parse_count(text)
