@@ -20,7 +20,7 @@ import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
@@ -302,6 +302,18 @@ class FileOptions(BaseModel):
             raise ValueError("expected a platform name or column:NAME")
         return value.strip()
 
+    def local_zone(self) -> tuple[tzinfo | None, str | None]:
+        """The zone of times without an offset and its name for pyarrow: ``timezone``, else
+        the offset of ``exported_at`` (a saved page writes its older posts' dates on the
+        clock of its "3小时前"), else None (UTC)."""
+        if self.timezone:
+            return time_zone(self.timezone)
+        offset = self.exported_at.utcoffset() if self.exported_at is not None else None
+        if offset is None:
+            return None, None
+        minutes = int(offset.total_seconds()) // 60
+        return time_zone(f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+
     def resolve_paths(self, resolve: Callable[[Path], Path]) -> FileOptions:
         return self.model_copy(update={"path": resolve(self.path)})
 
@@ -325,7 +337,7 @@ class RowConverter:
     def __init__(self, options: FileOptions, source: str, columns: Iterable[str]) -> None:
         self.options = options
         self.source = source
-        self.zone, self.arrow_zone = time_zone(options.timezone) if options.timezone else (None, None)
+        self.zone, self.arrow_zone = options.local_zone()
         self.exported_at = options.exported_at
         if self.exported_at is not None and self.exported_at.tzinfo is None and self.zone is not None:
             self.exported_at = self.exported_at.replace(tzinfo=self.zone)
@@ -873,7 +885,7 @@ def reading_notes(options: FileOptions) -> list[str]:
             "dates are read day first, as the first rows write them (14/01/2025 is 14 January; "
             "--month-first to choose)"
         )
-    if options.timezone is None and _a_local_time(records, plan, options):
+    if options.local_zone()[0] is None and _a_local_time(records, plan, options):
         notes.append("times without an offset are taken as UTC (--timezone to give the export's zone)")
     rounded = _a_rounded_id(records, plan)
     if rounded:

@@ -324,21 +324,26 @@ def test_page_times_are_placed_with_the_export_time(store: Store, tmp_path: Path
     saved they are placed (clock times in its zone), without it they are rejects saying so."""
     path = tmp_path / "scraped.csv"
     path.write_text(
-        "id,text,time\na,one,3小时前\nb,two,昨天 12:08\nc,three,编辑于 01-14 上海\nd,four,3个月前\n",
+        "id,text,time\na,one,3小时前\nb,two,昨天 12:08\nc,three,编辑于 01-14 上海\nd,four,3个月前\n"
+        "e,an older note shows its date,2024-12-31 23:30\n",
         encoding="utf-8",
     )
     result = import_file(store, path, "rednote", {"created_at": "time"})
-    assert (result.new, result.rejected) == (0, 4)
+    assert (result.new, result.rejected) == (1, 4)
     reasons = [reason for _, reason in rows(store, "SELECT location, reason FROM rejects ORDER BY id")]
     assert all("--exported-at" in reason for reason in reasons[:3]) and "too coarse" in reasons[3]
     saved = "2025-01-20T15:00:00+08:00"
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM posts")
     result = import_file(store, path, "rednote", {"created_at": "time"}, exported_at=saved)
-    assert (result.new, result.rejected) == (3, 1)
+    assert (result.new, result.rejected) == (4, 1)
     got = dict(rows(store, "SELECT native_id, created_at FROM posts"))
     assert got == {
         "a": int(datetime(2025, 1, 20, 4, tzinfo=UTC).timestamp()),
         "b": int(datetime(2025, 1, 19, 4, 8, tzinfo=UTC).timestamp()),
         "c": int(datetime(2025, 1, 13, 16, tzinfo=UTC).timestamp()),
+        # The full date of an older post is on the same screen's clock.
+        "e": int(datetime(2024, 12, 31, 15, 30, tzinfo=UTC).timestamp()),
     }
 
 
