@@ -1280,6 +1280,10 @@ def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> 
         for alias in ALIASES.get(name, ()):
             if alias in lowered and lowered[alias] not in {c for cols in plan.values() for c in cols}:
                 plan[name] = (lowered[alias],)
+                if alias in ("date", "time") and "date" in lowered and "time" in lowered:
+                    # A day and its clock time in two columns, as some social-listening
+                    # tools export them ("Date" 14-Jan-2025, "Time" 01:08 PM): read together.
+                    plan[name] = (lowered["date"], lowered["time"])
                 break
     return plan
 

@@ -892,6 +892,26 @@ def test_columns_are_found_without_a_map_in_any_case_spacing_or_chinese(store: S
     assert got["r1"] == (None, "the ban is back in court", "ana", 7, None, None, None, None)
 
 
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_date_and_a_time_column_are_read_together(store: Store, tmp_path: Path, bulk: bool) -> None:
+    path = tmp_path / "split.csv"
+    path.write_text(
+        "Date,Time,Hit Sentence,Source\n14-Jan-2025,01:08 PM,RedNote is the new TikTok,x\n"
+        "2025-01-15,09:30,welcome refugees,x\n",
+        encoding="utf-8",
+    )
+    options = FileOptions(path=path, platform="x", map={"text": "Hit Sentence"})
+    result, _ = run_collector(
+        store, FileCollector("split", options, bulk=bulk), "split", use_saved_cursor=False
+    )
+    assert (result.new, result.rejected) == (2, 0)
+    got = sorted(ts for (ts,) in rows(store, "SELECT created_at FROM posts"))
+    assert got == [
+        int(datetime(2025, 1, 14, 13, 8, tzinfo=UTC).timestamp()),
+        int(datetime(2025, 1, 15, 9, 30, tzinfo=UTC).timestamp()),
+    ]
+
+
 def test_the_name_decides_json_and_sniffing_finds_a_renamed_workbook(store: Store, tmp_path: Path) -> None:
     import openpyxl
 
