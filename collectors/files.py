@@ -711,15 +711,18 @@ ENCODING_WINDOW_BYTES = 1 << 14
 
 def _later_text(path: Path, head: bytes) -> bytes:
     """Whole lines of non-ASCII text from windows spread over an uncompressed file whose
-    head is ASCII (nothing otherwise: the head decides). Lines cut by a window's edges are
-    left out, so no character is cut in two."""
-    if not head.isascii() or head[:2] == b"\x1f\x8b":
+    head is ASCII (nothing otherwise: the head decides; a compressed file cannot be read
+    at a place without the bytes before it). Lines cut by a window's edges are left out,
+    so no character is cut in two."""
+    if not head.isascii():
         return b""
     size = path.stat().st_size
     if size <= len(head):
         return b""
     found = []
     with open(path, "rb") as handle:
+        if handle.read(len(head)) != head:  # compressed: ``head`` is what it unpacks to
+            return b""
         for index in range(1, ENCODING_WINDOWS + 1):
             handle.seek(len(head) + (size - len(head)) * index // (ENCODING_WINDOWS + 1))
             window = handle.read(ENCODING_WINDOW_BYTES)

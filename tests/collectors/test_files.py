@@ -194,6 +194,30 @@ def test_the_encoding_is_told_from_text_past_an_english_head(
     assert len(texts) == 40 and all(text.startswith("欢迎美国朋友来到小红书 第") for text in texts)
 
 
+def test_a_gzipped_export_is_not_judged_by_its_compressed_bytes(store: Store, tmp_path: Path) -> None:
+    """Windows past an ASCII head are read from an uncompressed file only: in a gzipped
+    one they are compressed bytes, which once made a UTF-8 export read as Windows-1252."""
+    import random
+
+    rng = random.Random(7)
+    words = ["tiktok", "ban", "court", "rednote", "app", "music", "dance", "news"]
+    english = "".join(
+        f"e{i},"
+        + " ".join(f"{rng.choice(words)}{rng.randint(0, 10**6)}" for _ in range(12))
+        + ",2025-01-18\n"
+        for i in range(20_000)
+    )
+    path = tmp_path / "sorted.csv.gz"
+    path.write_bytes(
+        gzip.compress(("id,text,created_at\n" + english + "c1,欢迎美国朋友,2025-01-14\n").encode())
+    )
+    assert path.stat().st_size > 4 * (1 << 16)
+    options = FileOptions(path=path, platform="rednote")
+    assert reading_notes(options) == []
+    assert import_file(store, path, "rednote").new == 20_001
+    assert rows(store, "SELECT text FROM posts WHERE native_id = 'c1'") == [("欢迎美国朋友",)]
+
+
 def test_gbk_export_with_chinese_column_names(store: Store, fixtures: Path) -> None:
     """A CSV as Excel on a Chinese Windows saves it: GBK, CRLF, Chinese column names."""
     mapping = {
