@@ -442,14 +442,14 @@ class FileCollector:
             raise FileImportError(f"{path}: file not found")
         if path.is_dir():
             raise FileImportError(f"{path}: is a folder, not a file")
-        if self.options.day_first is None:  # decided once for the file, from its first rows
-            self.options = self.options.model_copy(update={"day_first": writes_day_first(self.options)})
         identity = self.file_identity()
         skip = 0
         if isinstance(cursor, dict) and cursor.get("file") == identity:
             if cursor.get("complete"):
                 return
             skip = int(cursor.get("rows", 0))
+        if self.options.day_first is None:  # decided once for the file, from its first rows
+            self.options = self.options.model_copy(update={"day_first": writes_day_first(self.options)})
         if self.bulk and detect_format(path, self.options.format) == "csv":
             opened = CsvBlocks(path, self.options).open()
             if opened is not None:
@@ -919,7 +919,7 @@ def _leading_plan(options: FileOptions) -> tuple[list[dict[str, Any]], dict[str,
         with contextlib.closing(read_rows(options.path, options)) as rows:  # type: ignore[type-var]
             leading, columns = _leading_columns(rows)
         plan = _plan_columns(options.map, columns, options.path)
-    except (FileImportError, OSError):
+    except (FileImportError, OSError, ValueError):  # ValueError: pyarrow's, a decoding error
         return [], {}
     return [row.record for row in leading if row.record is not None], plan
 
@@ -1833,10 +1833,16 @@ class BulkConverter:
         if zone is not None:
             # Local times: one a clock change makes ambiguous or skips goes to the per-row
             # path, which decides it as zoneinfo does.
-            earliest, latest = (
-                pc.cast(pc.assume_timezone(parsed, timezone=zone, ambiguous=way, nonexistent=way), pa.int64())
-                for way in ("earliest", "latest")
-            )
+            try:
+                earliest, latest = (
+                    pc.cast(
+                        pc.assume_timezone(parsed, timezone=zone, ambiguous=way, nonexistent=way), pa.int64()
+                    )
+                    for way in ("earliest", "latest")
+                )
+            except pa.ArrowInvalid:  # no time zone database where pyarrow looks: per row
+                flag(iso)
+                return pc.if_else(epoch, seconds, 0)
             flag(pc.and_(iso, pc.not_equal(earliest, latest)))
             return pc.if_else(epoch, seconds, earliest)
         return pc.if_else(epoch, seconds, pc.cast(parsed, pa.int64()))

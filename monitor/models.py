@@ -421,8 +421,8 @@ _EPOCH_TEXT_RE = re.compile(r"[+-]?\d+(\.\d+)?")
 def parse_timestamp_as_written(
     value: str | datetime, fmt: str | None = None, day_first: bool = False
 ) -> datetime:
-    """A timestamp as the text gives it: naive when it has no offset (None of the
-    conversions ``parse_timestamp`` makes; relative page times are refused)."""
+    """A timestamp as the text gives it, without the conversions ``parse_timestamp``
+    makes: naive when it has no offset. Times relative to a saved page are refused."""
     if isinstance(value, datetime):
         return value
     return _parse_timestamp_text(value.strip(), fmt, None, day_first)

@@ -216,3 +216,21 @@ def test_bulk_batches_double_unless_chunk_rows_is_set(tmp_path: Path) -> None:
     assert [batch.cursor["rows"] for batch in grown] == [5000, 15_000, 20_000]
     options = FileOptions(path=path, platform="rednote", map=MAP, chunk_rows=5000)
     assert [len(batch.posts) for batch in FileCollector("eq", options).collect(None)] == [5000] * 4 + [0]
+
+
+def test_local_times_go_row_by_row_where_pyarrow_has_no_time_zones() -> None:
+    """Without a time zone database where pyarrow looks, the bulk path leaves local times
+    to the per-row path (zoneinfo) instead of failing the import."""
+    import numpy as np
+    import pyarrow as pa
+
+    slow = np.zeros(3, dtype=bool)
+
+    def flag(mask) -> None:
+        nonlocal slow
+        slow |= mask.to_numpy(zero_copy_only=False)
+
+    values = pa.array(["2025-01-14 08:00:00", "1737129600", "2025-01-14T09:00:00"])
+    created = files.BulkConverter._timestamps(values, flag, "Nowhere/City")
+    assert slow.tolist() == [True, False, True]
+    assert created.to_pylist()[1] == 1737129600
