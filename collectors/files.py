@@ -1,4 +1,4 @@
-"""The file collector: CSV, JSONL (optionally gzipped) and Parquet exports, streamed.
+"""The file collector: CSV, JSONL, JSON, Parquet and Excel exports (gzip or zstd too), streamed.
 
 Rows are read in chunks so memory stays flat for files of any size. A column map says
 which input column feeds which Post field (``text=title+content`` joins several columns
@@ -368,6 +368,10 @@ class RowConverter:
     def convert(self, record: dict[str, Any], collected_at: datetime) -> Post:
         values = {name: get(record) for name, get in self._getters.items()}
         text = normalise_text(values.get("text"))
+        if _REMOVED_RE.search(text):
+            text = _REMOVED_RE.sub("", text).strip()
+            if not text:
+                raise ParseError("no text: the post was deleted or removed")
         if not text:
             raise ParseError("no text")
         if len(text) > TEXT_LIMIT:
@@ -414,7 +418,7 @@ class RowConverter:
             lang=_optional_text(values.get("lang")),
             collected_at=collected_at,
             url=url if url and url.lower().startswith(("http://", "https://")) else None,
-            parent_id=_known_id(values.get("parent_id")),
+            parent_id=_parent_id(values.get("parent_id"), platform),
             raw=_raw(record) if self.options.keep_raw else None,
             **counts,
         )
@@ -604,19 +608,25 @@ def export_files(paths: Iterable[Path]) -> list[Path]:
             for item in path.iterdir()
             if item.is_file()
             and not item.name.startswith((".", "~$"))
-            and _export_suffix(item) in EXPORT_SUFFIXES
+            and (
+                _export_suffix(item) in EXPORT_SUFFIXES
+                or (item.suffix.lower() in COMPRESSED_SUFFIXES and _export_suffix(item) == "")
+            )
         )
         if not inside:
             raise FileImportError(
-                f"{path}: a folder with no export files in it ({', '.join(sorted(EXPORT_SUFFIXES))}, or .gz)"
+                f"{path}: a folder with no export files in it ({', '.join(sorted(EXPORT_SUFFIXES))}, "
+                "or .gz, .zst)"
             )
         found.extend(inside)
     return found
 
 
 def _export_suffix(path: Path) -> str:
+    """The suffix that names the export's format, under any compression (".csv" for
+    ``posts.csv.gz``); "" when there is none (Reddit's dumps are named ``RC_2025-01.zst``)."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
+    if suffixes and suffixes[-1] in COMPRESSED_SUFFIXES:
         suffixes = suffixes[:-1]
     return suffixes[-1] if suffixes else ""
 
@@ -649,12 +659,71 @@ def detect_format(path: Path, declared: str = "auto") -> str:
     return "csv"
 
 
+# How compressed exports start, and the names they end in.
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+COMPRESSED_SUFFIXES = (".gz", ".zst", ".zstd")
+
+
 def _open_binary(path: Path) -> io.BufferedIOBase:
     with open(path, "rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
+        magic = probe.read(4)
+    if magic.startswith(_GZIP_MAGIC):
         return _GzipFile(path, "rb")
+    if magic == _ZSTD_MAGIC:
+        return io.BufferedReader(_ZstdStream(path), buffer_size=1 << 20)
     return open(path, "rb")
+
+
+class _ZstdStream(io.RawIOBase):
+    """A zstd-compressed export (Reddit's public dumps are, with a 2 GB window), read as a
+    stream of its frames; damaged or cut-off data is a ``FileImportError`` naming the file."""
+
+    def __init__(self, path: Path) -> None:
+        import zstandard
+
+        self.name = str(path)
+        self._file = open(path, "rb")  # noqa: SIM115 - closed with the stream
+        self._decompressor = zstandard.ZstdDecompressor(max_window_size=2**31)
+        self._frame = self._decompressor.decompressobj()
+        self._errors = (zstandard.ZstdError,)
+        self._pending = b""  # unpacked and not yet read, from ``_offset`` on
+        self._offset = 0
+        self._started = False  # whether the frame in hand has taken any input
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._offset >= len(self._pending):
+            chunk = self._file.read(1 << 17)
+            if not chunk:
+                if self._started and not self._frame.eof:
+                    raise FileImportError(f"{self.name}: the zstd data is cut off before its end")
+                return 0
+            self._pending, self._offset = self._decompress(chunk), 0
+        size = min(len(buffer), len(self._pending) - self._offset)
+        buffer[:size] = memoryview(self._pending)[self._offset : self._offset + size]
+        self._offset += size
+        return size
+
+    def _decompress(self, chunk: bytes) -> bytes:
+        out = []
+        try:
+            while chunk:
+                if self._frame.eof:  # the next frame (dumps may join several)
+                    self._frame = self._decompressor.decompressobj()
+                self._started = True
+                out.append(self._frame.decompress(chunk))
+                chunk = self._frame.unused_data if self._frame.eof else b""
+        except self._errors as err:
+            raise FileImportError(f"{self.name}: the zstd data is damaged ({err})") from err
+        return b"".join(out)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._file.close()
+        super().close()
 
 
 class _GzipFile(gzip.GzipFile):
@@ -1288,6 +1357,10 @@ def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> 
                     # tools export them ("Date" 14-Jan-2025, "Time" 01:08 PM): read together.
                     plan[name] = (lowered["date"], lowered["time"])
                 break
+    if "text" not in mapping and "title" not in mapping and "text" in plan and "title" in plan:
+        # A title is part of what its post says (a Reddit link post has nothing else), as
+        # the API collectors store it: the text is the title and the body.
+        plan["text"] = plan["title"] + plan["text"]
     return plan
 
 
@@ -1359,6 +1432,23 @@ def _optional_text(value: Any) -> str | None:
 # id), "1,88123E+18" (a German Excel). No platform writes an id with "E+" in it.
 _ROUNDED_ID = r"^[0-9](?:[.,][0-9]+)?[eE]\+[0-9]+$"
 _ROUNDED_ID_RE = re.compile(_ROUNDED_ID)
+
+
+# What Reddit (and the dumps of it) leave in place of a deleted or removed post's text, as
+# the whole of a column: after a title, it leaves the title.
+_REMOVED = r"(?i)(?:^| )\[(?:deleted|removed|removed by reddit)\]$"  # Python's re and pyarrow's RE2
+_REMOVED_RE = re.compile(_REMOVED)
+# A Reddit "fullname": the kind of thing (t1_ a comment, t3_ a post) before its id.
+_REDDIT_FULLNAME_RE = re.compile(r"^t[1-6]_")
+
+
+def _parent_id(value: Any, platform: str) -> str | None:
+    """A parent id as the platform's posts are stored: a Reddit dump's ``t3_1i3b001`` is
+    the post ``1i3b001``, as the Reddit collector stores it."""
+    parent = _known_id(value)
+    if parent is not None and platform == "reddit":
+        parent = _REDDIT_FULLNAME_RE.sub("", parent)
+    return parent
 
 
 def _known_id(value: Any) -> str | None:
@@ -1721,6 +1811,7 @@ class BulkConverter:
             return values
 
         text = normalised(plan["text"])
+        flag(pc.match_substring_regex(text, _REMOVED))
         lengths = pc.utf8_length(text)
         flag(pc.or_(pc.equal(lengths, 0), pc.greater(lengths, TEXT_LIMIT)))
         title = None
@@ -1746,7 +1837,9 @@ class BulkConverter:
             for name in ("author", "lang", "parent_id", "url")
         }
         if "parent_id" in plan:
-            flag(pc.fill_null(pc.match_substring_regex(optional["parent_id"], _ROUNDED_ID), False))
+            parents = optional["parent_id"]
+            flag(pc.fill_null(pc.match_substring_regex(parents, _ROUNDED_ID), False))
+            flag(pc.fill_null(pc.match_substring_regex(parents, _REDDIT_FULLNAME_RE.pattern), False))
         url = optional["url"]
         url = pc.if_else(pc.match_substring_regex(url, "^[hH][tT][tT][pP][sS]?://"), url, None)
         counts = {

@@ -15,6 +15,7 @@ from collectors.files import (
     FileImportError,
     FileOptions,
     detect_encoding,
+    export_files,
     normalise_platform,
     reading_notes,
 )
@@ -895,7 +896,7 @@ def test_columns_are_found_without_a_map_in_any_case_spacing_or_chinese(store: S
     }
     assert got["65a1"] == (
         "美国难民报到",
-        "TikTok要被禁了 来小红书学中文",
+        "美国难民报到 TikTok要被禁了 来小红书学中文",  # the title is part of what the post says
         "加州小王",
         34_000,
         1_203,
@@ -934,6 +935,108 @@ def test_a_date_and_a_time_column_are_read_together(store: Store, tmp_path: Path
         int(datetime(2025, 1, 14, 13, 8, tzinfo=UTC).timestamp()),
         int(datetime(2025, 1, 15, 9, 30, tzinfo=UTC).timestamp()),
     ]
+
+
+def reddit_dump(path: Path, records: list[dict], *, frames: int = 1) -> None:
+    """A zstd-compressed JSONL file as Reddit's public dumps are: several frames, a long window."""
+    import zstandard
+
+    lines = [json.dumps(record) + "\n" for record in records]
+    compressor = zstandard.ZstdCompressor(level=3, write_content_size=False)
+    step = -(-len(lines) // frames)
+    path.write_bytes(
+        b"".join(
+            compressor.compress("".join(lines[i : i + step]).encode()) for i in range(0, len(lines), step)
+        )
+    )
+
+
+DUMP = [
+    {
+        "id": "p1",
+        "title": "TikTok ban upheld",
+        "selftext": "",
+        "author": "u2",
+        "created_utc": 1737129000,
+        "score": 1520,
+        "num_comments": 412,
+        "subreddit": "technology",
+    },
+    {
+        "id": "c1",
+        "body": "Good riddance, honestly",
+        "author": "u1",
+        "created_utc": 1737129600,
+        "score": -5,
+        "parent_id": "t3_p1",
+        "link_id": "t3_p1",
+    },
+    {
+        "id": "c2",
+        "body": "[deleted]",
+        "author": "[deleted]",
+        "created_utc": "1737129700",
+        "score": 3,
+        "parent_id": "t1_c1",
+    },
+    {
+        "id": "c3",
+        "body": "see you on rednote",
+        "author": "u3",
+        "created_utc": 1737129800.0,
+        "score": 7,
+        "parent_id": "t1_c1",
+    },
+]
+
+
+def test_a_reddit_dump_is_read_as_the_reddit_collector_stores_it(store: Store, tmp_path: Path) -> None:
+    """Pushshift or Arctic Shift dumps: zstd frames, fullname parents, net scores, deleted
+    comments, link posts whose whole text is their title."""
+    path = tmp_path / "RC_2025-01.zst"
+    reddit_dump(path, DUMP, frames=3)
+    result = import_file(store, path, "reddit")
+    assert (result.new, result.rejected) == (3, 1)
+    got = {r[0]: r[1:] for r in rows(store, "SELECT native_id, text, parent_id, likes FROM posts")}
+    assert got == {
+        "p1": ("TikTok ban upheld", None, 1520),
+        "c1": ("Good riddance, honestly", "p1", -5),
+        "c3": ("see you on rednote", "c1", 7),
+    }
+    ((location, reason),) = rows(store, "SELECT location, reason FROM rejects")
+    assert location.endswith("RC_2025-01.zst:3") and reason == "no text: the post was deleted or removed"
+    assert export_files([tmp_path]) == [path]  # a folder of dumps is a folder of exports
+
+    cut = tmp_path / "RS_2025-01.zst"
+    cut.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(FileImportError, match="RS_2025-01.zst: the zstd data is cut off before its end"):
+        import_file(store, cut, "reddit")
+    damaged = tmp_path / "RS_2025-02.zst"
+    damaged.write_bytes(path.read_bytes()[:8] + b"\xff" * 64)
+    with pytest.raises(FileImportError, match="RS_2025-02.zst: the zstd data is damaged"):
+        import_file(store, damaged, "reddit")
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_reddit_csv_export_keeps_parents_and_leaves_removed_posts_out(
+    store: Store, tmp_path: Path, bulk: bool
+) -> None:
+    path = tmp_path / "reddit.csv"
+    path.write_text(
+        "id,title,body,created_utc,parent_id\n"
+        "p1,TikTok ban upheld,[removed],1737129000,\n"
+        "c1,,Good riddance,1737129600,t3_p1\n"
+        "c2,,[deleted],1737129700,t1_c1\n",
+        encoding="utf-8",
+    )
+    collector = FileCollector("reddit", FileOptions(path=path, platform="reddit"), bulk=bulk)
+    result, _ = run_collector(store, collector, "reddit", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (2, 1)
+    got = {r[0]: r[1:] for r in rows(store, "SELECT native_id, text, title, parent_id FROM posts")}
+    assert got == {
+        "p1": ("TikTok ban upheld", "TikTok ban upheld", None),
+        "c1": ("Good riddance", None, "p1"),
+    }
 
 
 def test_the_name_decides_json_and_sniffing_finds_a_renamed_workbook(store: Store, tmp_path: Path) -> None:
