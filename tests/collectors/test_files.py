@@ -378,34 +378,33 @@ def test_times_without_an_offset_are_read_in_the_export_zone(
 ) -> None:
     """A Chinese export writes Beijing time without saying so; a US one, New York time
     across a clock change. Epochs and times with an offset are already UTC."""
-    path = tmp_path / "local.csv"
-    path.write_text(
-        "id,text,created_at\n"
+
+    def times(platform: str, zone: str, lines: str) -> dict[str, int]:
+        path = tmp_path / f"{platform}.csv"
+        path.write_text("id,text,created_at\n" + lines, encoding="utf-8")
+        options = FileOptions(path=path, platform=platform, timezone=zone)
+        run_collector(store, FileCollector(platform, options, bulk=bulk), platform, use_saved_cursor=False)
+        return dict(rows(store, f"SELECT native_id, created_at FROM posts WHERE platform = '{platform}'"))
+
+    got = times(
+        "rednote",
+        "Asia/Shanghai",
         "a,Beijing morning,2025-01-14 08:00:00\n"
         "b,an epoch,1736812800\n"
         "c,with its offset,2025-01-14T08:00:00+00:00\n"
         "d,Chinese format,2025年1月14日 08:00\n"
         "e,a spreadsheet serial day,45671.5\n",
-        encoding="utf-8",
     )
-    options = FileOptions(path=path, platform="rednote", timezone="Asia/Shanghai")
-    run_collector(store, FileCollector("local", options, bulk=bulk), "local", use_saved_cursor=False)
-    got = dict(rows(store, "SELECT native_id, created_at FROM posts"))
     utc = int(datetime(2025, 1, 14, 0, 0, tzinfo=UTC).timestamp())
     assert got == {"a": utc, "b": utc, "c": utc + 8 * 3600, "d": utc, "e": utc + 4 * 3600}
-
-    new_york = tmp_path / "new_york.csv"
-    new_york.write_text(
-        "id,text,created_at\n"
+    got = times(
+        "x",
+        "America/New_York",
         "f,winter,2025-01-14 08:00:00\n"
         "g,summer,2025-07-14 08:00:00\n"
         "h,the repeated hour,2025-11-02 01:30:00\n"
         "i,the skipped hour,2025-03-09 02:30:00\n",
-        encoding="utf-8",
     )
-    options = FileOptions(path=new_york, platform="x", timezone="America/New_York")
-    run_collector(store, FileCollector("ny", options, bulk=bulk), "ny", use_saved_cursor=False)
-    got = dict(rows(store, "SELECT native_id, created_at FROM posts WHERE platform = 'x'"))
     assert got == {
         "f": int(datetime(2025, 1, 14, 13, 0, tzinfo=UTC).timestamp()),
         "g": int(datetime(2025, 7, 14, 12, 0, tzinfo=UTC).timestamp()),
