@@ -1137,7 +1137,46 @@ def _read_jsonl(path: Path) -> Iterator[Row]:
                     number, None, f"expected a JSON object, got {type(record).__name__}", _clip(stripped)
                 )
                 continue
-            yield Row(number, record)
+            items = _page_items(record)
+            if items is None:
+                yield Row(number, record)
+                continue
+            for item in items:  # the posts of the page, each on its line
+                if isinstance(item, dict):
+                    yield Row(number, item)
+                else:
+                    yield Row(number, None, f"expected a JSON object in the page, got {type(item).__name__}")
+
+
+def _page_items(record: dict[str, Any]) -> list[Any] | None:
+    """The posts of a JSONL line that is a whole API response page (twarc2 saves X's pages
+    so, one per line; scrapers save Reddit listings or TikTok pages so), or None for a
+    line that is one post (it has a text of its own, or no array of posts). X's authors,
+    which a page keeps apart (``includes.users``), are joined in as ``author``."""
+    if any(_column_key(key) in ALIASES["text"] for key in record):
+        return None
+    for path in RECORD_ARRAYS:
+        value: Any = record
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if not isinstance(value, list):
+            continue
+        items = [_unwrapped(item) for item in value]
+        includes = record.get("includes")
+        users = includes.get("users") if isinstance(includes, dict) else None
+        names = {user.get("id"): user.get("username") for user in users or () if isinstance(user, dict)}
+        for item in items:
+            if isinstance(item, dict) and "author" not in item and names.get(item.get("author_id")):
+                item["author"] = names[item["author_id"]]
+        return items
+    return None
+
+
+def _unwrapped(item: Any) -> Any:
+    """A Reddit thing's data without its ``{"kind", "data"}`` wrapper; anything else as it is."""
+    if isinstance(item, dict) and item.keys() == {"kind", "data"} and isinstance(item["data"], dict):
+        return item["data"]
+    return item
 
 
 # Where saved API responses keep their posts: X v2 and TikTok "data", Reddit listings
@@ -1221,12 +1260,7 @@ def _read_json_array(path: Path) -> Iterator[Row]:
     with _open_json(path) as handle:
         try:
             for number, item in enumerate(ijson.items(handle, prefix, use_float=True), start=1):
-                if (
-                    isinstance(item, dict)
-                    and item.keys() == {"kind", "data"}
-                    and isinstance(item["data"], dict)
-                ):
-                    item = item["data"]
+                item = _unwrapped(item)
                 if isinstance(item, dict):
                     yield Row(number, item)
                 else:

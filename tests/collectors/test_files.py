@@ -803,6 +803,42 @@ def test_json_lines_holding_a_data_array_stay_one_post_per_line(store: Store, tm
         import_file(store, path, "x", format="json")
 
 
+def test_json_lines_that_are_whole_api_pages_give_their_posts(store: Store, tmp_path: Path) -> None:
+    """twarc2 saves each X API response as one line: its tweets are the posts, their
+    authors joined in from the page's includes. Reddit listings saved a page per line too."""
+
+    def page(first: int, *, next_token: str | None) -> dict:
+        return {
+            "data": [
+                {
+                    "id": str(i),
+                    "text": f"tweet {i} about the ban",
+                    "author_id": str(100 + i % 2),
+                    "created_at": "2025-01-19T03:00:00.000Z",
+                    "public_metrics": {"like_count": i},
+                }
+                for i in range(first, first + 2)
+            ],
+            "includes": {"users": [{"id": "100", "username": "ana"}, {"id": "101", "username": "bo"}]},
+            "meta": {"result_count": 2, **({"next_token": next_token} if next_token else {})},
+        }
+
+    path = tmp_path / "tweets.jsonl"
+    path.write_text(json.dumps(page(1, next_token="b")) + "\n" + json.dumps(page(3, next_token=None)) + "\n")
+    result = import_file(store, path, "x", {"likes": "public_metrics.like_count"})
+    assert (result.new, result.rejected) == (4, 0)
+    got = {r[0]: r[1:] for r in rows(store, "SELECT native_id, author, likes FROM posts")}
+    assert got == {"1": ("bo", 1), "2": ("ana", 2), "3": ("bo", 3), "4": ("ana", 4)}
+
+    listings = tmp_path / "listings.jsonl"
+    listing = {
+        "kind": "Listing",
+        "data": {"children": [{"kind": "t1", "data": DUMP[1]}, {"kind": "t1", "data": DUMP[3]}]},
+    }
+    listings.write_text(json.dumps(listing) + "\n")
+    assert import_file(store, listings, "reddit").new == 2
+
+
 def test_one_json_object_without_posts_is_a_clear_error(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "meta.json"
     path.write_text(json.dumps({"meta": {"count": 0}, "next": None}, indent=2), encoding="utf-8")
