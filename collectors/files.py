@@ -1256,11 +1256,19 @@ def _read_json_array(path: Path) -> Iterator[Row]:
             f"{path}: one JSON object with no array of posts under any of {', '.join(RECORD_ARRAYS)}"
         )
     prefix = f"{records}.item" if records else "item"
+    names = _x_user_names(path) if records == "data" else {}
     number = 0
     with _open_json(path) as handle:
         try:
             for number, item in enumerate(ijson.items(handle, prefix, use_float=True), start=1):
                 item = _unwrapped(item)
+                if (
+                    names
+                    and isinstance(item, dict)
+                    and "author" not in item
+                    and item.get("author_id") in names
+                ):
+                    item["author"] = names[item["author_id"]]
                 if isinstance(item, dict):
                     yield Row(number, item)
                 else:
@@ -1272,6 +1280,28 @@ def _read_json_array(path: Path) -> Iterator[Row]:
                     )
         except (ijson.JSONError, UnicodeDecodeError) as err:
             raise FileImportError(f"{path}: the JSON array breaks after item {number} ({err})") from err
+
+
+# A saved X response up to this size is read twice: once for the authors it keeps apart
+# (``includes.users``, after the tweets), once for the tweets.
+X_USERS_PASS_BYTES = 256 * 1024 * 1024
+
+
+def _x_user_names(path: Path) -> dict[Any, str]:
+    """The usernames of a saved X API response by user id; none for a larger file or one
+    with no ``includes.users``."""
+    import ijson
+
+    if path.stat().st_size > X_USERS_PASS_BYTES:
+        return {}
+    with _open_json(path) as handle:
+        try:
+            users = list(ijson.items(handle, "includes.users.item"))
+        except (ijson.JSONError, UnicodeDecodeError):
+            return {}  # the tweets' own pass says what is wrong
+    return {
+        user.get("id"): user["username"] for user in users if isinstance(user, dict) and user.get("username")
+    }
 
 
 def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:

@@ -737,6 +737,7 @@ X_PAGE = {
         {
             "id": "1",
             "text": "tiktok ban 你好",
+            "author_id": "u1",
             "created_at": "2025-01-14T10:00:00.000Z",
             "public_metrics": {"like_count": 5},
         },
@@ -757,13 +758,15 @@ def test_a_saved_api_response_is_read_from_its_array_of_posts(
     store: Store, tmp_path: Path, layout: str
 ) -> None:
     """Analysts save API pages as they come ({"data": [...]}): the posts are in the array,
-    on one line or pretty-printed, with or without a BOM."""
+    on one line or pretty-printed, with or without a BOM; X's authors, kept apart in the
+    page's includes after the tweets, are joined in."""
     path = tmp_path / "x_page.json"
     text = json.dumps(X_PAGE, ensure_ascii=False, indent=None if layout == "compact" else 2)
     path.write_text(text, encoding="utf-8-sig" if "BOM" in layout else "utf-8")
     result = import_file(store, path, "x", {"likes": "public_metrics.like_count"})
     assert (result.new, result.rejected) == (2, 0)
-    assert rows(store, "SELECT native_id, likes FROM posts ORDER BY native_id") == [("1", 5), ("2", 1)]
+    got = rows(store, "SELECT native_id, likes, author FROM posts ORDER BY native_id")
+    assert got == [("1", 5, "a"), ("2", 1, None)]
 
 
 def test_a_reddit_listing_opens_its_things(store: Store, tmp_path: Path) -> None:
