@@ -1163,13 +1163,25 @@ def _page_items(record: dict[str, Any]) -> list[Any] | None:
             continue
         items = [_unwrapped(item) for item in value]
         includes = record.get("includes")
-        users = includes.get("users") if isinstance(includes, dict) else None
-        names = {user.get("id"): user.get("username") for user in users or () if isinstance(user, dict)}
-        for item in items:
-            if isinstance(item, dict) and "author" not in item and names.get(item.get("author_id")):
-                item["author"] = names[item["author_id"]]
-        return items
+        names = _user_names(includes.get("users") if isinstance(includes, dict) else None)
+        return [_with_author(item, names) for item in items]
     return None
+
+
+def _user_names(users: Any) -> dict[Any, str]:
+    """X's ``includes.users`` as usernames by user id."""
+    if not isinstance(users, list):
+        return {}
+    return {
+        user.get("id"): user["username"] for user in users if isinstance(user, dict) and user.get("username")
+    }
+
+
+def _with_author(item: Any, names: dict[Any, str]) -> Any:
+    """A tweet with its author's username (``author``) when the page names it."""
+    if isinstance(item, dict) and "author" not in item and item.get("author_id") in names:
+        item["author"] = names[item["author_id"]]
+    return item
 
 
 def _unwrapped(item: Any) -> Any:
@@ -1261,14 +1273,7 @@ def _read_json_array(path: Path) -> Iterator[Row]:
     with _open_json(path) as handle:
         try:
             for number, item in enumerate(ijson.items(handle, prefix, use_float=True), start=1):
-                item = _unwrapped(item)
-                if (
-                    names
-                    and isinstance(item, dict)
-                    and "author" not in item
-                    and item.get("author_id") in names
-                ):
-                    item["author"] = names[item["author_id"]]
+                item = _with_author(_unwrapped(item), names)
                 if isinstance(item, dict):
                     yield Row(number, item)
                 else:
@@ -1296,12 +1301,9 @@ def _x_user_names(path: Path) -> dict[Any, str]:
         return {}
     with _open_json(path) as handle:
         try:
-            users = list(ijson.items(handle, "includes.users.item"))
+            return _user_names(list(ijson.items(handle, "includes.users.item")))
         except (ijson.JSONError, UnicodeDecodeError):
             return {}  # the tweets' own pass says what is wrong
-    return {
-        user.get("id"): user["username"] for user in users if isinstance(user, dict) and user.get("username")
-    }
 
 
 def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:
