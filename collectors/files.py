@@ -368,10 +368,16 @@ class RowConverter:
     def convert(self, record: dict[str, Any], collected_at: datetime) -> Post:
         values = {name: get(record) for name, get in self._getters.items()}
         text = normalise_text(values.get("text"))
+        title = (normalise_text(values["title"]) or None) if "title" in values else None
         if _REMOVED_RE.search(text):
             text = _REMOVED_RE.sub("", text).strip()
-            if not text:
+            if not text and not title:
                 raise ParseError("no text: the post was deleted or removed")
+        if not text:
+            # A post that is only its title (a Reddit link post, a video): the title is what
+            # it says. A title beside a text is not joined to it: in an export of comments
+            # it is often the thread's, not the comment's.
+            text = title or ""
         if not text:
             raise ParseError("no text")
         if len(text) > TEXT_LIMIT:
@@ -405,7 +411,6 @@ class RowConverter:
                 counts[name] = parse_count(values[name])
             except ParseError as err:
                 raise ParseError(f"{name}: {err}") from None
-        title = (normalise_text(values["title"]) or None) if "title" in values else None
         url = _optional_text(values.get("url"))
         return Post(
             platform=platform,
@@ -1423,10 +1428,6 @@ def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> 
                     # tools export them ("Date" 14-Jan-2025, "Time" 01:08 PM): read together.
                     plan[name] = (lowered["date"], lowered["time"])
                 break
-    if "text" not in mapping and "title" not in mapping and "text" in plan and "title" in plan:
-        # A title is part of what its post says (a Reddit link post has nothing else), as
-        # the API collectors store it: the text is the title and the body.
-        plan["text"] = plan["title"] + plan["text"]
     return plan
 
 

@@ -934,7 +934,7 @@ def test_columns_are_found_without_a_map_in_any_case_spacing_or_chinese(store: S
     }
     assert got["65a1"] == (
         "美国难民报到",
-        "美国难民报到 TikTok要被禁了 来小红书学中文",  # the title is part of what the post says
+        "TikTok要被禁了 来小红书学中文",
         "加州小王",
         34_000,
         1_203,
