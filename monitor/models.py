@@ -10,6 +10,7 @@ import json
 import math
 import re
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -316,6 +317,9 @@ _US_FORMATS = (
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
     "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %I:%M %p",
+    "%Y年%m月%d日 %I:%M:%S %p",
     "%Y年%m月%d日",
     "%a %b %d %H:%M:%S %z %Y",  # Twitter v1 created_at
     "%a, %d %b %Y %H:%M:%S %z",  # RFC 822 (feeds)
@@ -428,6 +432,35 @@ def parse_timestamp_as_written(
     return _parse_timestamp_text(value.strip(), fmt, None, day_first)
 
 
+# Dates and times written as one number (20250114, 20250114120833), as some Chinese data
+# services export them; as epochs these would be 1970 or after 2286.
+_COMPACT_FORMATS = {8: "%Y%m%d", 14: "%Y%m%d%H%M%S"}
+
+
+def _compact_date(text: str) -> datetime | None:
+    try:
+        parsed = datetime.strptime(text, _COMPACT_FORMATS[len(text)])
+    except ValueError:
+        return None
+    return parsed if 1990 <= parsed.year <= 2100 else None
+
+
+# "12时08分33秒" is 12:08:33; "下午 3:05" is 15:05.
+_CHINESE_CLOCK_RE = re.compile(r"(\d{1,2})[时時点點](\d{1,2})分(?:(\d{1,2})秒)?")
+_HALF_DAY_RE = re.compile(r"(上午|早上|凌晨|中午|下午|晚上)\s*(\d{1,2}:\d{2}(?::\d{2})?)")
+
+
+def _clock(match: re.Match[str]) -> str:
+    return f"{match[1]}:{match[2]}" + (f":{match[3]}" if match[3] else "")
+
+
+def _half_day(match: re.Match[str]) -> str:
+    """A time of the morning or afternoon on the 24-hour clock, as the other forms write it."""
+    hour, rest = match[2].split(":", 1)
+    morning = match[1] in ("上午", "早上", "凌晨")
+    return f"{int(hour) % 12 + (0 if morning else 12):02d}:{rest}"
+
+
 # The day and month of a date written with numbers only: "14/01/2025", "03.01.25".
 DAY_MONTH_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(?=\d{2,4}\b)")
 
@@ -445,8 +478,14 @@ def _parse_timestamp_text(
     day_month = DAY_MONTH_RE.match(text)
     if day_month and (day_first or day_month[2] == "."):
         text = f"{day_month[3]}/{day_month[1]}/{text[day_month.end() :]}"
+    if text.isdigit() and text.isascii() and len(text) in _COMPACT_FORMATS:
+        compact = _compact_date(text)
+        if compact is not None:
+            return compact
     if (text.isdigit() and text.isascii()) or _EPOCH_TEXT_RE.fullmatch(text):
         return _from_epoch(float(text))
+    if not text.isascii():  # Chinese clock words: 12时08分, 下午 3:05
+        text = _CHINESE_CLOCK_RE.sub(_clock, _HALF_DAY_RE.sub(_half_day, text))
     iso = text.replace("Z", "+00:00").replace("z", "+00:00")
     try:
         return datetime.fromisoformat(iso)
@@ -480,6 +519,32 @@ _ZONE_SUFFIX = re.compile(r"\[[A-Za-z_/+-]+\]$")
 _FREE_FORM_DEFAULTS = (datetime(1904, 2, 3, 4, 5, 6), datetime(1908, 3, 5, 6, 7, 8))
 
 
+# Zone names that mean one offset wherever they are written, in seconds. "CST" (China or
+# US Central) and "IST" (India, Israel, Ireland) do not: such a time is read as one without
+# an offset, in the export's zone (--timezone).
+_ZONE_NAMES = {
+    "UTC": 0,
+    "GMT": 0,
+    "BJT": 8 * 3600,
+    "HKT": 8 * 3600,
+    "SGT": 8 * 3600,
+    "JST": 9 * 3600,
+    "KST": 9 * 3600,
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "CDT": -5 * 3600,
+    "MST": -7 * 3600,
+    "MDT": -6 * 3600,
+    "PST": -8 * 3600,
+    "PDT": -7 * 3600,
+    "CET": 3600,
+    "CEST": 2 * 3600,
+    "BST": 3600,
+    "AEST": 10 * 3600,
+    "AEDT": 11 * 3600,
+}
+
+
 def _parse_free_form(text: str) -> datetime | None:
     """Written-out dates (``14 Jan 2025``, ``January 14, 2025 3:05 PM UTC``) through
     dateutil, but only when the text names a full date: a missing year or day would be
@@ -491,7 +556,11 @@ def _parse_free_form(text: str) -> datetime | None:
     if len(cleaned) > 64:
         return None
     try:
-        first, second = (date_parser.parse(cleaned, default=d) for d in _FREE_FORM_DEFAULTS)
+        with warnings.catch_warnings():  # a zone name it does not know: a time without an offset
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            first, second = (
+                date_parser.parse(cleaned, default=d, tzinfos=_ZONE_NAMES) for d in _FREE_FORM_DEFAULTS
+            )
     except (ValueError, OverflowError, date_parser.ParserError):
         return None
     if first.date() != second.date():

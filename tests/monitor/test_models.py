@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 
 import pytest
@@ -103,13 +104,25 @@ def test_digit_timestamps_are_epochs_in_any_unit() -> None:
         (45671.5, datetime(2025, 1, 14, 12, 0, tzinfo=UTC)),
         ("45671.50556", datetime(2025, 1, 14, 12, 8, tzinfo=UTC)),
         (45671, datetime(2025, 1, 14, tzinfo=UTC)),
+        # One number, as some Chinese data services write a date (as an epoch: 1970)
+        ("20250114", datetime(2025, 1, 14, tzinfo=UTC)),
+        ("20250114120833", datetime(2025, 1, 14, 12, 8, 33, tzinfo=UTC)),
+        # Chinese clock words
+        ("2025年01月14日 12时08分", datetime(2025, 1, 14, 12, 8, tzinfo=UTC)),
+        ("2025-01-14 下午 3:05", datetime(2025, 1, 14, 15, 5, tzinfo=UTC)),
+        ("2025年1月14日 凌晨 12:30", datetime(2025, 1, 14, 0, 30, tzinfo=UTC)),
+        # A zone name that means one offset; "CST" (China or US Central) is read as no offset
+        ("2025-01-14 12:08 EST", datetime(2025, 1, 14, 17, 8, tzinfo=UTC)),
+        ("Tue Jan 14 12:08:33 CST 2025", datetime(2025, 1, 14, 12, 8, 33, tzinfo=UTC)),
         # Dotted dates are day first wherever they are written (German, Russian exports)
         ("03.01.2025 10:00", datetime(2025, 1, 3, 10, 0, tzinfo=UTC)),
         ("03.01.25", datetime(2025, 1, 3, tzinfo=UTC)),
     ],
 )
 def test_parse_timestamp_gives_utc(value: object, expected: datetime) -> None:
-    parsed = parse_timestamp(value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing printed on the import's console
+        parsed = parse_timestamp(value)
     assert parsed == expected
     assert parsed.utcoffset().total_seconds() == 0
 
