@@ -28,16 +28,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from collectors.read_ahead import read_ahead
 from monitor.models import (
-    DAY_MONTH_RE,
+    NUMERIC_DATE_RE,
     ParseError,
     Post,
     PostRows,
     Reject,
-    finite,
     normalise_text,
     parse_count,
     parse_timestamp,
     parse_timestamp_as_written,
+    raw_json,
     stable_id,
     time_zone,
 )
@@ -424,7 +424,7 @@ class RowConverter:
             collected_at=collected_at,
             url=url if url and url.lower().startswith(("http://", "https://")) else None,
             parent_id=_parent_id(values.get("parent_id"), platform),
-            raw=_raw(record) if self.options.keep_raw else None,
+            raw=raw_json(record) if self.options.keep_raw else None,
             **counts,
         )
 
@@ -440,6 +440,9 @@ class FileCollector:
         self.options = options
         # Whether a UTF-8 CSV takes the bulk path (pyarrow); the per-row path gives the same.
         self.bulk = bulk
+
+    def _decide_day_first(self, day_first: bool) -> None:
+        self.options = self.options.model_copy(update={"day_first": day_first})
 
     def file_identity(self) -> dict[str, Any]:
         stat = self.options.path.stat()
@@ -457,9 +460,11 @@ class FileCollector:
             if cursor.get("complete"):
                 return
             skip = int(cursor.get("rows", 0))
-        if self.options.day_first is None:  # decided once for the file, from its first rows
-            self.options = self.options.model_copy(update={"day_first": writes_day_first(self.options)})
+        # The date order is decided once for the file, from its first rows: the same ones on
+        # a resumed import, and the ones ``reading_notes`` reads.
         if self.bulk and detect_format(path, self.options.format) == "csv":
+            if self.options.day_first is None:  # a CSV's first rows cost a few milliseconds
+                self._decide_day_first(writes_day_first(self.options))
             opened = CsvBlocks(path, self.options).open()
             if opened is not None:
                 # Converting the next batch overlaps writing the last: 14.2 s → 11.5 s for
@@ -472,6 +477,9 @@ class FileCollector:
             yield Batch(cursor={"file": identity, "rows": 0, "complete": True}, progress=0)
             return
         _refuse_unreadable(leading, path)
+        if self.options.day_first is None:  # from the rows in hand: opening a workbook again costs seconds
+            records = [row.record for row in leading if row.record is not None]
+            self._decide_day_first(_day_first(records, _plan_columns(self.options.map, columns, path)))
         converter = RowConverter(self.options, self.name, columns)
         collected_at = datetime.now(UTC)
         batch = Batch()
@@ -494,7 +502,7 @@ class FileCollector:
                             self.name,
                             f"{location}:{row.line}",
                             str(err) or type(err).__name__,
-                            _raw(row.record),
+                            raw_json(row.record),
                         )
                     )
             if len(batch.posts) + len(batch.rejects) >= self.options.chunk_rows:
@@ -670,12 +678,20 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 COMPRESSED_SUFFIXES = (".gz", ".zst", ".zstd")
 
 
-def _open_binary(path: Path) -> io.BufferedIOBase:
+def _compression(path: Path) -> str | None:
+    """How a file is compressed ("gzip", "zstd"), told from its first bytes; None if not."""
     with open(path, "rb") as probe:
         magic = probe.read(4)
     if magic.startswith(_GZIP_MAGIC):
+        return "gzip"
+    return "zstd" if magic == _ZSTD_MAGIC else None
+
+
+def _open_binary(path: Path) -> io.BufferedIOBase:
+    compression = _compression(path)
+    if compression == "gzip":
         return _GzipFile(path, "rb")
-    if magic == _ZSTD_MAGIC:
+    if compression == "zstd":
         return io.BufferedReader(_ZstdStream(path), buffer_size=1 << 20)
     return open(path, "rb")
 
@@ -788,15 +804,11 @@ def _later_text(path: Path, head: bytes) -> bytes:
     head is ASCII (nothing otherwise: the head decides; a compressed file cannot be read
     at a place without the bytes before it). Lines cut by a window's edges are left out,
     so no character is cut in two."""
-    if not head.isascii():
-        return b""
     size = path.stat().st_size
-    if size <= len(head):
+    if not head.isascii() or size <= len(head) or _compression(path) is not None:
         return b""
     found = []
     with open(path, "rb") as handle:
-        if handle.read(len(head)) != head:  # compressed: ``head`` is what it unpacks to
-            return b""
         for index in range(1, ENCODING_WINDOWS + 1):
             handle.seek(len(head) + (size - len(head)) * index // (ENCODING_WINDOWS + 1))
             window = handle.read(ENCODING_WINDOW_BYTES)
@@ -1013,7 +1025,7 @@ def _day_first(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]]) 
     day_first = month_first = False
     for record in records:
         value = _extract(record, columns)
-        day_month = DAY_MONTH_RE.match(value.strip()) if isinstance(value, str) else None
+        day_month = NUMERIC_DATE_RE.match(value.strip()) if isinstance(value, str) else None
         if day_month and day_month[2] != ".":
             day_first |= int(day_month[1]) > 12
             month_first |= int(day_month[3]) > 12
@@ -1532,19 +1544,6 @@ def _known_id(value: Any) -> str | None:
     return text
 
 
-# json.dumps with options builds an encoder per call; one shared encoder writes the same text.
-# Records come from parsed files, so they cannot refer to themselves: no circularity check.
-_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False, allow_nan=False)
-
-
-def _raw(record: dict[str, Any]) -> str:
-    try:
-        text = _RAW_ENCODER.encode(record)
-    except ValueError:  # a NaN or an infinity, which JSON has no number for
-        text = _RAW_ENCODER.encode(finite(record))
-    return text if len(text) <= 200_000 else text[:200_000]
-
-
 def _clip(line: bytes) -> str:
     return line[:100_000].decode("utf-8", errors="replace")
 
@@ -1971,7 +1970,7 @@ class BulkConverter:
             post = self.rows.convert(record, self.collected_at)
         except (ParseError, ValueError, TypeError, OverflowError) as err:
             reason = str(err) or type(err).__name__
-            return Reject(self.rows.source, f"{location}:{line}", reason, _raw(record))
+            return Reject(self.rows.source, f"{location}:{line}", reason, raw_json(record))
         return PostRows.row_of(post, self.collected_ts)
 
     @staticmethod

@@ -461,8 +461,9 @@ def _half_day(match: re.Match[str]) -> str:
     return f"{int(hour) % 12 + (0 if morning else 12):02d}:{rest}"
 
 
-# The day and month of a date written with numbers only: "14/01/2025", "03.01.25".
-DAY_MONTH_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(?=\d{2,4}\b)")
+# A date written with numbers only ("14/01/2025", "03.01.25"): its first two numbers are the
+# day and the month, in an order the text does not say.
+NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(?=\d{2,4}\b)")
 
 
 def _parse_timestamp_text(
@@ -475,7 +476,7 @@ def _parse_timestamp_text(
             return datetime.strptime(text, fmt)
         except ValueError:
             pass
-    day_month = DAY_MONTH_RE.match(text)
+    day_month = NUMERIC_DATE_RE.match(text)
     if day_month and (day_first or day_month[2] == "."):
         text = f"{day_month[3]}/{day_month[1]}/{text[day_month.end() :]}"
     if text.isdigit() and text.isascii() and len(text) in _COMPACT_FORMATS:
@@ -631,23 +632,29 @@ def stable_id(*parts: Any) -> str:
     return "h" + digest.hexdigest()[:20]
 
 
+# json.dumps with options builds an encoder per call; one shared encoder writes the same text.
+# Records come from parsed files and responses, so they cannot refer to themselves: no
+# circularity check.
+_RAW_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str, check_circular=False, allow_nan=False)
+
+
 def raw_json(record: Any, limit: int = 200_000) -> str:
     """The original record as JSON text (bounded, so one giant row cannot bloat the store)."""
     try:
-        text = json.dumps(record, ensure_ascii=False, default=str, allow_nan=False)
-    except ValueError:
-        text = json.dumps(finite(record), ensure_ascii=False, default=str)
+        text = _RAW_ENCODER.encode(record)
+    except ValueError:  # a NaN or an infinity, which JSON has no number for
+        text = _RAW_ENCODER.encode(_finite(record))
     return text if len(text) <= limit else text[:limit]
 
 
-def finite(value: Any) -> Any:
+def _finite(value: Any) -> Any:
     """``value`` with NaN and infinities (a float column's missing values in a Parquet or
     pandas export) as None: JSON has no such numbers, and the ``NaN`` Python would write in
     their place makes strict parsers (PostgreSQL's json, JavaScript) refuse the text."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {key: finite(inner) for key, inner in value.items()}
+        return {key: _finite(inner) for key, inner in value.items()}
     if isinstance(value, list | tuple):
-        return [finite(inner) for inner in value]
+        return [_finite(inner) for inner in value]
     return value
