@@ -782,6 +782,8 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if unmarked := _utf16_without_bom(sample[:UTF16_PROBE_BYTES]):
+        return unmarked
     try:
         sample.decode("utf-8")
         return "utf-8"
@@ -790,6 +792,28 @@ def detect_encoding(sample: bytes) -> str:
         if err.start >= len(sample) - 3 and err.reason == "unexpected end of data":
             return "utf-8"
     return _legacy_encoding(sample)
+
+
+# Bytes at the head of a file looked at for UTF-16 without a BOM.
+UTF16_PROBE_BYTES = 4096
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 written without its BOM (some exporters and Java tools do), told by the
+    zero bytes that Latin letters, digits, delimiters and line ends have in every other
+    place (a tenth of the characters is enough: a Chinese export's digits, dates and commas):
+    ``utf-16-le`` or ``utf-16-be``, or None. The zero bytes would also decode as
+    UTF-8 (as NUL characters), so this is asked first; a UTF-8 export with a stray NUL
+    has too few of them to count."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    zeros_even, zeros_odd = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if zeros_odd >= pairs * 0.1 and zeros_even * 5 <= zeros_odd:
+        return "utf-16-le"
+    if zeros_even >= pairs * 0.1 and zeros_odd * 5 <= zeros_even:
+        return "utf-16-be"
+    return None
 
 
 # Windows of a file read beyond its first 64 KB to tell its encoding, when those are plain

@@ -166,6 +166,42 @@ def test_legacy_code_pages_are_told_apart(text: str, codec: str, expected: str) 
     assert detect_encoding((text * 3).encode(codec)[:-2]) == expected  # cut in its last line
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,text,likes\n1,TikTok refugees are here,12\n",
+        "笔记ID,内容,点赞数\n1,欢迎美国朋友来到小红书这里有很多好玩的东西猫税奉上,1.2万\n" * 3,
+    ],
+)
+def test_utf16_without_a_bom_is_told_by_its_zero_bytes(text: str, codec: str) -> None:
+    assert detect_encoding(text.encode(codec)) == codec
+    assert detect_encoding(text.encode(codec)[:-1]) == codec  # cut in a character
+
+
+def test_a_few_nul_bytes_do_not_make_utf8_utf16() -> None:
+    assert detect_encoding(b"id,text\n1,Hel\x00lo\n2,wor\x00ld\n") == "utf-8"
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_export_without_a_bom_imports(store: Store, tmp_path: Path, codec: str, bulk: bool) -> None:
+    """Excel's "Unicode Text" is UTF-16 with tabs; some tools leave out its BOM. Read as
+    Windows-1252, its columns were names like 'i\\x00d\\x00' and nothing imported."""
+    path = tmp_path / "unicode.txt"
+    text = (
+        "id\ttext\tcreated_at\tlikes\r\n1\tHello 你好\t2025-01-14 12:00\t1.2万\r\n2\t再见\t2025-01-15\t12\r\n"
+    )
+    path.write_bytes(text.encode(codec))
+    collector = FileCollector("unicode", FileOptions(path=path, platform="x"), bulk=bulk)
+    result, _ = run_collector(store, collector, "unicode", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (2, 0)
+    assert rows(store, "SELECT native_id, text, likes FROM posts ORDER BY native_id") == [
+        ("1", "Hello 你好", 12_000),
+        ("2", "再见", 12),
+    ]
+
+
 @pytest.mark.parametrize("codec", ["gbk", "utf-8"])
 def test_the_encoding_is_told_from_text_past_an_english_head(
     store: Store, tmp_path: Path, codec: str
