@@ -63,25 +63,34 @@ COUNT_FIELDS = ("likes", "reposts", "replies", "views")
 # Column names real exports use for each field, tried when the map does not name one. A
 # column matches in any case and spacing ("Full Text", "createTime", "Post-ID": see
 # ``_column_key``); the Chinese ones are the headers of RedNote, Weibo and Douyin exports.
+# The first present wins. Dotted names reach into a record's nested objects (an API's JSON
+# saved as it came, or its columns as twarc-csv flattens them); a name with such inner names
+# (Bluesky's ``author``) is an object, never taken for a value itself.
 ALIASES: dict[str, tuple[str, ...]] = {
     "id": (
         "id",
+        # In an export of comments, the comment's own id; the post's is its parent.
+        "comment_id",
+        "评论id",
         "post_id",
         "native_id",
         "note_id",
         "tweet_id",
         "status_id",
-        "comment_id",
+        "id_str",
+        "aweme_id",
         "uri",
         "笔记id",
         "帖子id",
         "微博id",
         "视频id",
-        "评论id",
+        # youtube-comment-downloader's comment id (Bluesky's is a hash of the post: uri first)
+        "cid",
     ),
     "text": (
         "text",
         "content",
+        "raw_content",
         "body",
         "selftext",
         "desc",
@@ -93,14 +102,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "笔记内容",
         "评论内容",
         "微博正文",
+        "record.text",
+        "legacy.full_text",
+        "snippet.text_original",
+        "snippet.top_level_comment.snippet.text_original",
     ),
-    "title": ("title", "headline", "subject", "标题", "笔记标题"),
+    "title": ("title", "headline", "subject", "标题", "笔记标题", "snippet.title"),
     "created_at": (
         "created_at",
         "create_time",
         "created_utc",
         "created",
         "timestamp",
+        "time_parsed",  # youtube-comment-downloader: "time" is "2 days ago"
         "time",
         "date",
         "published",
@@ -110,6 +124,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "创建时间",
         "评论时间",
         "时间",
+        "record.created_at",
+        "legacy.created_at",
+        "snippet.published_at",
+        "snippet.top_level_comment.snippet.published_at",
     ),
     "author": (
         "author",
@@ -120,29 +138,68 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "screen_name",
         "handle",
         "author_name",
+        "author_display_name",
         "作者",
         "昵称",
         "用户名",
         "用户昵称",
         "博主",
+        "author.username",
+        "author.handle",
+        "author.unique_id",
+        "author.screen_name",
+        "author.nickname",
+        "author.name",
+        "author_meta.name",
+        "user.screen_name",
+        "user.username",
+        "user.unique_id",
+        "user.nickname",
+        "user.name",
+        "account.acct",
+        "legacy.screen_name",
+        "snippet.author_display_name",
+        "snippet.top_level_comment.snippet.author_display_name",
     ),
-    "url": ("url", "link", "permalink", "post_url", "note_url", "web_video_url", "链接", "笔记链接"),
+    "url": (
+        "url",
+        "link",
+        "permalink",
+        "post_url",
+        "note_url",
+        "web_video_url",
+        "share_url",
+        "链接",
+        "笔记链接",
+    ),
     "likes": (
         "likes",
         "like_count",
         "liked_count",
         "favorite_count",
+        "favourites_count",
+        "favorites_count",
+        "attitudes_count",
         "score",
         "ups",
         "digg_count",
         "upvotes",
+        "votes",
         "点赞数",
         "点赞量",
         "点赞",
+        "public_metrics.like_count",
+        "stats.digg_count",
+        "statistics.like_count",
+        "interact_info.liked_count",
+        "legacy.favorite_count",
+        "snippet.like_count",
+        "snippet.top_level_comment.snippet.like_count",
     ),
     "reposts": (
         "reposts",
         "repost_count",
+        "reposts_count",
         "retweet_count",
         "share_count",
         "shares",
@@ -151,16 +208,27 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "转发数",
         "转发量",
         "分享数",
+        "public_metrics.retweet_count",
+        "stats.share_count",
+        "interact_info.share_count",
+        "legacy.retweet_count",
     ),
     "replies": (
         "replies",
         "reply_count",
         "comment_count",
         "comments",
+        "comments_count",
         "num_comments",
         "replies_count",
         "评论数",
         "评论量",
+        "public_metrics.reply_count",
+        "stats.comment_count",
+        "statistics.comment_count",
+        "interact_info.comment_count",
+        "legacy.reply_count",
+        "snippet.total_reply_count",
     ),
     "views": (
         "views",
@@ -173,10 +241,38 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "浏览量",
         "阅读数",
         "阅读量",
+        "public_metrics.impression_count",
+        "stats.play_count",
+        "statistics.view_count",
     ),
-    "parent_id": ("parent_id", "in_reply_to_id", "reply_to", "parent"),
-    "lang": ("lang", "language", "语言"),
+    "parent_id": (
+        "parent_id",
+        "in_reply_to_id",
+        "in_reply_to_status_id",
+        "in_reply_to_tweet_id",
+        "reply_to",
+        "parent",
+        "referenced_tweets.replied_to.id",
+        "record.reply.parent.uri",
+        "legacy.in_reply_to_status_id_str",
+    ),
+    "lang": ("lang", "language", "语言", "record.langs", "legacy.lang"),
 }
+# The id a comment's row names its post by: the comment's parent, when the row's own id is
+# a comment's (``comment_id`` beside ``note_id``, as MediaCrawler writes RedNote comments).
+COMMENT_IDS = frozenset(("comment_id", "cid", "评论id"))
+POST_IDS = (
+    "note_id",
+    "post_id",
+    "aweme_id",
+    "video_id",
+    "tweet_id",
+    "link_id",
+    "笔记id",
+    "帖子id",
+    "微博id",
+    "视频id",
+)
 
 PLATFORM_ALIASES = {
     "xiaohongshu": "rednote",
@@ -420,7 +516,7 @@ class RowConverter:
             source=self.source,
             author=author,
             title=title,
-            lang=_optional_text(values.get("lang")),
+            lang=_optional_text(_first(values.get("lang"))),
             collected_at=collected_at,
             url=url if url and url.lower().startswith(("http://", "https://")) else None,
             parent_id=_parent_id(values.get("parent_id"), platform),
@@ -1421,7 +1517,8 @@ LEADING_CHARS = 8 << 20
 
 def _leading_columns(rows: Iterator[Row]) -> tuple[list[Row], list[str]]:
     """The first rows of a file, held back, and the columns seen in them, in order of
-    first appearance: every key of the first ``LEADING_RECORDS`` readable records, within
+    first appearance: every key (and path into a nested object, see ``_paths``) of the
+    first ``LEADING_RECORDS`` readable records, within
     ``LEADING_ROWS`` rows and about ``LEADING_CHARS`` of top-level text."""
     leading: list[Row] = []
     columns: dict[str, None] = {}
@@ -1429,12 +1526,28 @@ def _leading_columns(rows: Iterator[Row]) -> tuple[list[Row], list[str]]:
     for row in rows:
         leading.append(row)
         if row.record is not None:
-            columns.update(dict.fromkeys(row.record))
+            columns.update(dict.fromkeys(itertools.islice(_paths(row.record, NESTED_DEPTH), NESTED_NAMES)))
             records += 1
             chars += sum(len(value) for value in row.record.values() if isinstance(value, str))
         if records >= LEADING_RECORDS or len(leading) >= LEADING_ROWS or chars >= LEADING_CHARS:
             break
     return leading, list(columns)
+
+
+# How deep into a record's nested objects, and how many names of one record, the columns
+# seen in the first rows reach (YouTube's comment text is four levels down).
+NESTED_DEPTH = 4
+NESTED_NAMES = 1000
+
+
+def _paths(record: dict[str, Any], depth: int) -> Iterator[str]:
+    """A record's keys, each followed by the dotted paths into its value when that is an
+    object: ``author``, ``author.handle``, ``author.did``."""
+    for key, value in record.items():
+        yield key
+        if depth and isinstance(value, dict):
+            for path in _paths(value, depth - 1):
+                yield f"{key}.{path}"
 
 
 def _column_key(name: str) -> str:
@@ -1457,18 +1570,40 @@ def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> 
         for column in columns:
             _check_column(column, available, path, name)
         plan[name] = columns
+    # Objects with inner names listed (a JSON record's "author": {"handle": …}): not values.
+    objects = {name[:dot] for name in available for dot in _dots(name)}
+
+    def found(aliases: Iterable[str]) -> str | None:
+        used = {column for columns in plan.values() for column in columns}
+        for alias in aliases:
+            column = lowered.get(alias)
+            if column is not None and column not in objects and column not in used:
+                return column
+        return None
+
     for name in FIELDS:
         if name in plan:
             continue
-        for alias in ALIASES.get(name, ()):
-            if alias in lowered and lowered[alias] not in {c for cols in plan.values() for c in cols}:
-                plan[name] = (lowered[alias],)
-                if alias in ("date", "time") and "date" in lowered and "time" in lowered:
-                    # A day and its clock time in two columns, as some social-listening
-                    # tools export them ("Date" 14-Jan-2025, "Time" 01:08 PM): read together.
-                    plan[name] = (lowered["date"], lowered["time"])
-                break
+        column = found(ALIASES.get(name, ()))
+        if column is None:
+            continue
+        plan[name] = (column,)
+        if _column_key(column) in ("date", "time") and "date" in lowered and "time" in lowered:
+            # A day and its clock time in two columns, as some social-listening
+            # tools export them ("Date" 14-Jan-2025, "Time" 01:08 PM): read together.
+            plan[name] = (lowered["date"], lowered["time"])
+    if "parent_id" not in plan and "id" in plan and _column_key(plan["id"][0]) in COMMENT_IDS:
+        post = found(POST_IDS)
+        if post is not None:
+            plan["parent_id"] = (post,)
     return plan
+
+
+def _dots(name: str) -> Iterator[int]:
+    dot = name.find(".")
+    while dot > 0:
+        yield dot
+        dot = name.find(".", dot + 1)
 
 
 def _check_column(column: str, available: list[str], path: Path, field: str) -> None:
@@ -1525,6 +1660,13 @@ def _lookup(record: dict[str, Any], column: str) -> Any:
             value = value[int(key)]
         else:
             return None
+    return value
+
+
+def _first(value: Any) -> Any:
+    """A list's first item (Bluesky's ``langs``: ["en"]), or the value."""
+    if isinstance(value, list):
+        return value[0] if value else None
     return value
 
 

@@ -1,0 +1,183 @@
+"""Files as the tools analysts use write them, imported without a map: API responses saved
+as they came (nested objects), twarc-csv's dotted columns, scrapers' own names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from collectors.files import FileCollector, FileOptions
+from monitor.sources import run_collector
+from monitor.store import Store
+
+COLUMNS = "native_id, author, text, created_at, likes, reposts, replies, views, parent_id, lang"
+
+# file, platform, then (native_id, author, text, created_at, likes, reposts, replies, views,
+# parent_id, lang) for each post, in native_id order.
+EXPORTS = [
+    (
+        "twarc_tweets.csv",
+        "x",
+        [
+            (
+                "1879234567890123456",
+                "alice",
+                "The TikTok ban is wild",
+                1736856513,
+                120,
+                40,
+                14,
+                9000,
+                None,
+                "en",
+            ),
+            (
+                "1879234567890123457",
+                "bob",
+                "@alice agreed, see you on RedNote",
+                1736860113,
+                5,
+                0,
+                1,
+                300,
+                "1879234567890123456",
+                "en",
+            ),
+        ],
+    ),
+    (
+        "bluesky_search_posts.json",
+        "bluesky",
+        [
+            (
+                "at://did:plc:abc/app.bsky.feed.post/3lfxa",
+                "dave.bsky.social",
+                "RedNote is the new TikTok",
+                1736856513,
+                30,
+                5,
+                2,
+                None,
+                None,
+                "en",
+            ),
+            (
+                "at://did:plc:def/app.bsky.feed.post/3lfxb",
+                "erin.bsky.social",
+                "no it is not",
+                1736857800,
+                1,
+                0,
+                0,
+                None,
+                "at://did:plc:abc/app.bsky.feed.post/3lfxa",
+                "en",
+            ),
+        ],
+    ),
+    (
+        "mastodon_statuses.json",
+        "mastodon",
+        [("113812345", "frank", "The #TikTokBan & RedNote", 1736856513, 7, 2, 1, None, None, "en")],
+    ),
+    (
+        "apify_tiktok.json",
+        "tiktok",
+        [
+            (
+                "7459876543210987654",
+                "carol",
+                "goodbye tiktok #tiktokban",
+                1736856513,
+                12000,
+                300,
+                450,
+                1200000,
+                None,
+                None,
+            )
+        ],
+    ),
+    (
+        "youtube_comment_threads.json",
+        "youtube",
+        [("UgzAbc", "@grace", "RIP TikTok, hello RedNote", 1737255600, 42, None, 3, None, None, None)],
+    ),
+    (
+        "x_v1_statuses.jsonl",
+        "x",
+        [
+            (
+                "1879234567890123999",
+                "heidi",
+                "Selling TikTok to Musk? lol",
+                1736856513,
+                16,
+                4,
+                2,
+                None,
+                None,
+                "en",
+            )
+        ],
+    ),
+    (
+        # "time" is "2 days ago"; "time_parsed" is the epoch the tool worked out.
+        "youtube_comment_downloader.json",
+        "youtube",
+        [("UgxDl1", "@judy", "RIP tiktok", 1736856513, 1200, None, 3, None, None, None)],
+    ),
+    (
+        # MediaCrawler's RedNote comments: the comment's id is the post's, the note's its parent.
+        "mediacrawler_xhs_comments.csv",
+        "rednote",
+        [
+            ("6785c1", "Ivan", "hello from America! 你好", 1736856513, 15, None, None, None, "6784a1", None),
+            ("6785c2", "小红", "欢迎欢迎", 1736856600, 12000, None, None, None, "6784a1", None),
+        ],
+    ),
+]
+
+
+def imported(store: Store, path: Path, platform: str, *, bulk: bool = True) -> list[tuple]:
+    collector = FileCollector(path.stem, FileOptions(path=path, platform=platform), bulk=bulk)
+    result, _ = run_collector(store, collector, path.stem, use_saved_cursor=False)
+    assert result.rejected == 0
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(f"SELECT {COLUMNS} FROM posts ORDER BY native_id")]
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize(("name", "platform", "expected"), EXPORTS, ids=[export[0] for export in EXPORTS])
+def test_a_tools_export_imports_without_a_map(
+    store: Store, fixtures: Path, name: str, platform: str, expected: list[tuple], bulk: bool
+) -> None:
+    """Before, these stopped with "no column for the post text" (Bluesky's record.text) or
+    came in without their authors and counts (nested, or named favourites_count, votes),
+    and every comment on a RedNote note was taken for the note (its note_id read as the
+    comment's id), all but the last lost."""
+    assert imported(store, fixtures / "files/tools" / name, platform, bulk=bulk) == expected
+
+
+def test_an_object_is_not_taken_for_a_value(store: Store, tmp_path: Path) -> None:
+    """An "author" object without a name the aliases know leaves the author empty, rather
+    than storing the object's text."""
+    path = tmp_path / "posts.json"
+    path.write_text(
+        json.dumps([{"id": "1", "text": "hello", "created_at": "2025-01-14", "author": {"did": "did:plc:x"}}])
+    )
+    assert imported(store, path, "bluesky") == [
+        ("1", None, "hello", 1736812800, None, None, None, None, None, None)
+    ]
+
+
+def test_a_map_reaches_into_an_object_by_its_path(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "posts.jsonl"
+    record = {"id": "1", "text": "hi", "created_at": "2025-01-14", "meta": {"who": {"login": "kim"}}}
+    path.write_text(json.dumps(record) + "\n")
+    options = FileOptions(path=path, platform="x", map={"author": "meta.who.login"})
+    run_collector(store, FileCollector("posts", options), "posts", use_saved_cursor=False)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT author FROM posts").scalar_one() == "kim"
