@@ -130,6 +130,29 @@ EXPORTS = [
         [("UgxDl1", "@judy", "RIP tiktok", 1736856513, 1200, None, 3, None, None, None)],
     ),
     (
+        # TikTok's Research API: the videos are in data.videos.
+        "tiktok_research_videos.json",
+        "tiktok",
+        [("7459000000000000001", "kate", "TikTok ban day", 1736856513, 10, 1, 2, 500, None, None)],
+    ),
+    (
+        # weibo-crawler: Chinese headers, the time in 日期 (Beijing time, read as UTC here).
+        "weibo_crawler.csv",
+        "weibo",
+        [
+            ("5123456789", "央视新闻", "TikTok美国禁令生效 #TikTok#", 1737273600)
+            + (12000, 789, 3456, None, None, None)
+        ],
+    ),
+    (
+        "mediacrawler_douyin.csv",
+        "douyin",
+        [
+            ("7461", "抖音用户", "TikTok禁令 美国网友涌入小红书", 1736856513)
+            + (23000, 500, 1000, None, None, None)
+        ],
+    ),
+    (
         # MediaCrawler's RedNote comments: the comment's id is the post's, the note's its parent.
         "mediacrawler_xhs_comments.csv",
         "rednote",
