@@ -262,6 +262,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "lang": ("lang", "language", "语言", "record.langs", "legacy.lang"),
 }
+# Ids a platform's collector stores in place of the record's "id": a Mastodon status's id
+# is its instance's own, its ActivityPub URI the same on every instance.
+PLATFORM_IDS = {"mastodon": ("uri",)}
 # The id a comment's row names its post by: the comment's parent, when the row's own id is
 # a comment's (``comment_id`` beside ``note_id``, as MediaCrawler writes RedNote comments).
 COMMENT_IDS = frozenset(("comment_id", "cid", "评论id"))
@@ -377,6 +380,10 @@ class FileOptions(BaseModel):
     # rows and double up to 80,000 (or ``BULK_BATCH_BYTES`` of the file).
     chunk_rows: int = Field(default=5000, ge=1, le=1_000_000)
     keep_raw: bool = True
+    # Retweets and boosts, left out as the X and Mastodon sources leave them out: a boost
+    # whose original is in the record (X v1.1's retweeted_status, Mastodon's reblog) is
+    # read as that original, and an X row that is only "RT @name: …" is a reject saying so.
+    keep_retweets: bool = False
 
     @field_validator("map")
     @classmethod
@@ -442,7 +449,7 @@ class RowConverter:
         if self.exported_at is not None and self.exported_at.tzinfo is None and self.zone is not None:
             self.exported_at = self.exported_at.replace(tzinfo=self.zone)
         available = list(columns)
-        self.plan = _plan_columns(options.map, available, options.path)
+        self.plan = _plan_columns(options, available)
         self._getters = {name: _getter(columns) for name, columns in self.plan.items()}
         self._count_fields = tuple(name for name in COUNT_FIELDS if name in self.plan)
         platform = options.platform
@@ -466,6 +473,8 @@ class RowConverter:
             )
 
     def convert(self, record: dict[str, Any], collected_at: datetime) -> Post:
+        if not self.options.keep_retweets:
+            record = _original(record)
         values = {name: get(record) for name, get in self._getters.items()}
         text = normalise_text(values.get("text"))
         title = (normalise_text(values["title"]) or None) if "title" in values else None
@@ -501,6 +510,8 @@ class RowConverter:
             platform = normalise_platform(platform_value)
         else:
             platform = self.fixed_platform
+        if platform == "x" and text.startswith(RETWEET_PREFIX) and not self.options.keep_retweets:
+            raise ParseError(RETWEET_REASON)
         author = _optional_text(values.get("author"))
         native_id = _known_id(values.get("id"))
         if native_id is None:
@@ -579,7 +590,7 @@ class FileCollector:
         _refuse_unreadable(leading, path)
         if self.options.day_first is None:  # from the rows in hand: opening a workbook again costs seconds
             records = [row.record for row in leading if row.record is not None]
-            self._decide_day_first(_day_first(records, _plan_columns(self.options.map, columns, path)))
+            self._decide_day_first(_day_first(records, _plan_columns(self.options, columns)))
         converter = RowConverter(self.options, self.name, columns)
         collected_at = datetime.now(UTC)
         batch = Batch()
@@ -1128,7 +1139,7 @@ def _leading_plan(options: FileOptions) -> tuple[list[dict[str, Any]], dict[str,
     try:
         with contextlib.closing(read_rows(options.path, options)) as rows:  # type: ignore[type-var]
             leading, columns = _leading_columns(rows)
-        plan = _plan_columns(options.map, columns, options.path)
+        plan = _plan_columns(options, columns)
     except (FileImportError, OSError, ValueError):  # ValueError: pyarrow's, a decoding error
         return [], {}
     return [row.record for row in leading if row.record is not None], plan
@@ -1533,6 +1544,9 @@ def _leading_columns(rows: Iterator[Row]) -> tuple[list[Row], list[str]]:
         leading.append(row)
         if row.record is not None:
             columns.update(dict.fromkeys(itertools.islice(_paths(row.record, NESTED_DEPTH), NESTED_NAMES)))
+            original = _original(row.record)  # what a boost is read as: its names count too
+            if original is not row.record:
+                columns.update(dict.fromkeys(itertools.islice(_paths(original, NESTED_DEPTH), NESTED_NAMES)))
             records += 1
             chars += sum(len(value) for value in row.record.values() if isinstance(value, str))
         if records >= LEADING_RECORDS or len(leading) >= LEADING_ROWS or chars >= LEADING_CHARS:
@@ -1566,7 +1580,9 @@ _CAMEL_CASE_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _COLUMN_SPACING_RE = re.compile(r"[\s\-_]+")
 
 
-def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> dict[str, tuple[str, ...]]:
+def _plan_columns(options: FileOptions, available: list[str]) -> dict[str, tuple[str, ...]]:
+    """The columns each field is read from: the map's, else the first alias present."""
+    mapping, path = options.map, options.path
     plan: dict[str, tuple[str, ...]] = {}
     lowered: dict[str, str] = {}
     for name in available:  # the first of the columns sharing a key
@@ -1590,7 +1606,10 @@ def _plan_columns(mapping: dict[str, str], available: list[str], path: Path) -> 
     for name in FIELDS:
         if name in plan:
             continue
-        column = found(ALIASES.get(name, ()))
+        aliases = ALIASES.get(name, ())
+        if name == "id":
+            aliases = PLATFORM_IDS.get(normalise_platform(options.platform), ()) + aliases
+        column = found(aliases)
         if column is None:
             continue
         plan[name] = (column,)
@@ -1667,6 +1686,25 @@ def _lookup(record: dict[str, Any], column: str) -> Any:
         else:
             return None
     return value
+
+
+# X writes a retweet's text as "RT @name: " and the start of the original's.
+RETWEET_PREFIX = "RT @"
+RETWEET_REASON = (
+    "a retweet: left out, as the X source leaves retweets out (the original's reposts "
+    "count it); --keep-retweets (keep_retweets: in a source) imports it"
+)
+# Where a saved retweet or boost holds its original: X v1.1 and Mastodon.
+_ORIGINAL_KEYS = ("retweeted_status", "reblog")
+
+
+def _original(record: dict[str, Any]) -> dict[str, Any]:
+    """The post a retweet or boost shares, when the record holds it; else the record."""
+    for key in _ORIGINAL_KEYS:
+        inner = record.get(key)
+        if isinstance(inner, dict) and inner:
+            return inner
+    return record
 
 
 def _first(value: Any) -> Any:
@@ -2054,6 +2092,8 @@ class BulkConverter:
 
         text = normalised(plan["text"])
         flag(pc.match_substring_regex(text, _REMOVED))
+        if not self.rows.options.keep_retweets:
+            flag(pc.starts_with(text, RETWEET_PREFIX))
         lengths = pc.utf8_length(text)
         flag(pc.or_(pc.equal(lengths, 0), pc.greater(lengths, TEXT_LIMIT)))
         title = None

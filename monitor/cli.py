@@ -163,6 +163,13 @@ def import_file(
     format_: Annotated[
         str, typer.Option("--format", help="auto, csv, jsonl, json (an array), parquet or xlsx")
     ] = "auto",
+    keep_retweets: Annotated[
+        bool,
+        typer.Option(
+            help="import X retweets (RT @name: …) and boosts as posts of their own; by default a "
+            "boost is read as its original and a retweet is a reject, as the X source leaves them out"
+        ),
+    ] = False,
     source: Annotated[
         str | None, typer.Option(help="source name to record (default: import:FILENAME)")
     ] = None,
@@ -188,6 +195,7 @@ def import_file(
                     "encoding": encoding,
                     "skip_rows": skip_rows,
                     "format": format_,
+                    "keep_retweets": keep_retweets,
                 },
                 "import options",
             )
@@ -241,6 +249,8 @@ def _import_one(
         )
     console.print(_summary(str(path), result), highlight=False)
     if result.rejected:
+        for kind in store.reject_kinds(limit=3, run_id=run_id):
+            console.print(f"  {kind['count']:,} × {kind['kind']}", highlight=False, soft_wrap=True)
         console.print(f"see the rejects with: monitor status (run {run_id})", highlight=False)
     return result, collector.stopped
 

@@ -943,16 +943,22 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(rejects)).scalar_one()
 
-    def reject_kinds(self, limit: int = 10, window: int = REJECT_KINDS_WINDOW) -> list[dict[str, Any]]:
-        """The commonest kinds of reject among the last ``window``: reasons with their
-        quoted values and numbers left out ("created_at: unrecognised timestamp '…'"), each
-        with its count and one example (its reason and location), commonest first."""
+    def reject_kinds(
+        self, limit: int = 10, window: int = REJECT_KINDS_WINDOW, *, run_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The commonest kinds of reject among the last ``window`` (those of one run among
+        them, with ``run_id``): reasons with their quoted values and numbers left out
+        ("created_at: unrecognised timestamp '…'"), each with its count and one example
+        (its reason and location), commonest first."""
         with self.engine.connect() as conn:
             last = conn.execute(sa.select(sa.func.max(rejects.c.id))).scalar() or 0
+            which = rejects.c.id > last - window
+            if run_id is not None:
+                which &= rejects.c.run_id == run_id
             count = sa.func.count()
             rows = conn.execute(
                 sa.select(rejects.c.reason, count, sa.func.max(rejects.c.location))
-                .where(rejects.c.id > last - window)
+                .where(which)
                 .group_by(rejects.c.reason)
             ).all()
         kinds: dict[str, dict[str, Any]] = {}

@@ -59,6 +59,18 @@ def test_import_with_the_documented_syntax(tmp_path: Path) -> None:
     assert report["scored"] == 0
 
 
+def test_an_import_says_what_its_rejects_are_and_keeps_retweets_when_asked(tmp_path: Path) -> None:
+    path = FIXTURES / "tools/twarc_retweets.csv"
+    result = monitor(tmp_path, "import", str(path), "--platform", "x")
+    assert result.returncode == 0, result.stderr
+    said = " ".join(result.stdout.split())
+    assert "imported 2, updated 0, rejected 1" in said
+    assert "1 × a retweet: left out" in said
+    kept = monitor(tmp_path, "import", str(path), "--platform", "x", "--keep-retweets")
+    assert "imported 1, updated 2, rejected 0" in " ".join(kept.stdout.split())
+    assert status(tmp_path)["posts"] == {"x": 3}
+
+
 def test_platform_from_a_column_and_date_format(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(

@@ -80,7 +80,11 @@ EXPORTS = [
     (
         "mastodon_statuses.json",
         "mastodon",
-        [("113812345", "frank", "The #TikTokBan & RedNote", 1736856513, 7, 2, 1, None, None, "en")],
+        # Its ActivityPub uri is the id, as the Mastodon source stores it.
+        [
+            ("https://mastodon.social/users/frank/statuses/113812345", "frank", "The #TikTokBan & RedNote")
+            + (1736856513, 7, 2, 1, None, None, "en")
+        ],
     ),
     (
         "apify_tiktok.json",
@@ -204,3 +208,60 @@ def test_a_map_reaches_into_an_object_by_its_path(store: Store, tmp_path: Path) 
     run_collector(store, FileCollector("posts", options), "posts", use_saved_cursor=False)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT author FROM posts").scalar_one() == "kim"
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_x_retweets_are_left_out_as_the_x_source_leaves_them(
+    store: Store, fixtures: Path, bulk: bool
+) -> None:
+    """A retweet repeats its original's words: kept, a viral post's retweets would count
+    its sentiment over and over, where the X source (-is:retweet) counts it once."""
+    path = fixtures / "files/tools/twarc_retweets.csv"
+    collector = FileCollector("rt", FileOptions(path=path, platform="x"), bulk=bulk)
+    result, _ = run_collector(store, collector, "rt", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (2, 1)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT native_id FROM posts ORDER BY 1").scalars().all() == ["1", "3"]
+        location, reason = conn.exec_driver_sql("SELECT location, reason FROM rejects").one()
+    assert location.endswith("twarc_retweets.csv:3")
+    assert reason.startswith("a retweet") and "--keep-retweets" in reason
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_retweets_are_kept_when_asked(store: Store, fixtures: Path, bulk: bool) -> None:
+    path = fixtures / "files/tools/twarc_retweets.csv"
+    options = FileOptions(path=path, platform="x", keep_retweets=True)
+    result, _ = run_collector(store, FileCollector("rt", options, bulk=bulk), "rt", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (3, 0)
+
+
+def test_rt_on_another_platform_is_a_post(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bsky.csv"
+    path.write_text("id,text,created_at\n1,RT @dave: people still write this here,2025-01-14\n")
+    assert [row[2] for row in imported(store, path, "bluesky")] == ["RT @dave: people still write this here"]
+
+
+@pytest.mark.parametrize(
+    ("name", "platform", "kept", "expected"),
+    [
+        # X v1.1: the retweet holds its original (with the later counts) in retweeted_status.
+        ("x_v1_retweet.jsonl", "x", False, [("10", "heidi", 16, 5)]),
+        ("x_v1_retweet.jsonl", "x", True, [("10", "heidi", 16, 4), ("11", "ivan", 0, 5)]),
+        # A Mastodon boost has no text of its own: it is read as the status it boosts.
+        (
+            "mastodon_boost.json",
+            "mastodon",
+            False,
+            [("https://mastodon.social/users/alice/statuses/1", "alice", 3, 1)],
+        ),
+    ],
+)
+def test_a_shared_post_is_read_as_its_original(
+    store: Store, fixtures: Path, name: str, platform: str, kept: bool, expected: list[tuple]
+) -> None:
+    options = FileOptions(path=fixtures / "files/tools" / name, platform=platform, keep_retweets=kept)
+    result, _ = run_collector(store, FileCollector("shared", options), "shared", use_saved_cursor=False)
+    assert result.rejected == 0
+    with store.engine.connect() as conn:
+        got = conn.exec_driver_sql("SELECT native_id, author, likes, reposts FROM posts ORDER BY native_id")
+        assert [tuple(row) for row in got] == expected
