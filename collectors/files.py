@@ -265,6 +265,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # Ids a platform's collector stores in place of the record's "id": a Mastodon status's id
 # is its instance's own, its ActivityPub URI the same on every instance.
 PLATFORM_IDS = {"mastodon": ("uri",)}
+_TEXT_KEYS = frozenset(ALIASES["text"])
+
+
+def _has_text(record: dict[str, Any]) -> bool:
+    """Whether a record has a text of its own, under a name the aliases know."""
+    return any(_column_key(key) in _TEXT_KEYS for key in record)
+
+
 # The id a comment's row names its post by: the comment's parent, when the row's own id is
 # a comment's (``comment_id`` beside ``note_id``, as MediaCrawler writes RedNote comments).
 COMMENT_IDS = frozenset(("comment_id", "cid", "评论id"))
@@ -473,8 +481,7 @@ class RowConverter:
             )
 
     def convert(self, record: dict[str, Any], collected_at: datetime) -> Post:
-        if not self.options.keep_retweets:
-            record = _original(record)
+        record = _inner_post(record, self.options.keep_retweets)
         values = {name: get(record) for name, get in self._getters.items()}
         text = normalise_text(values.get("text"))
         title = (normalise_text(values["title"]) or None) if "title" in values else None
@@ -1313,7 +1320,7 @@ def _page_items(record: dict[str, Any]) -> list[Any] | None:
             value = value.get(part) if isinstance(value, dict) else None
         if not isinstance(value, list):
             continue
-        if any(_column_key(key) in ALIASES["text"] for key in record):
+        if _has_text(record):
             return None
         items = [_unwrapped(item) for item in value]
         includes = record.get("includes")
@@ -1355,6 +1362,7 @@ RECORD_ARRAYS = (
     "data.list",
     "data.videos",  # TikTok's Research API
     "data.comments",
+    "data.cards",  # Weibo's mobile API (m.weibo.cn)
     "items",
     "hits",
     "posts",
@@ -1544,9 +1552,9 @@ def _leading_columns(rows: Iterator[Row]) -> tuple[list[Row], list[str]]:
         leading.append(row)
         if row.record is not None:
             columns.update(dict.fromkeys(itertools.islice(_paths(row.record, NESTED_DEPTH), NESTED_NAMES)))
-            original = _original(row.record)  # what a boost is read as: its names count too
-            if original is not row.record:
-                columns.update(dict.fromkeys(itertools.islice(_paths(original, NESTED_DEPTH), NESTED_NAMES)))
+            inner = _inner_post(row.record, False)  # what a boost or feed item is read as
+            if inner is not row.record:
+                columns.update(dict.fromkeys(itertools.islice(_paths(inner, NESTED_DEPTH), NESTED_NAMES)))
             records += 1
             chars += sum(len(value) for value in row.record.values() if isinstance(value, str))
         if records >= LEADING_RECORDS or len(leading) >= LEADING_ROWS or chars >= LEADING_CHARS:
@@ -1694,15 +1702,27 @@ RETWEET_REASON = (
     "a retweet: left out, as the X source leaves retweets out (the original's reposts "
     "count it); --keep-retweets (keep_retweets: in a source) imports it"
 )
-# Where a saved retweet or boost holds its original: X v1.1 and Mastodon.
-_ORIGINAL_KEYS = ("retweeted_status", "reblog")
+# Where a record holds the post it is about: a Bluesky feed item ({"post": …, "reason": …})
+# and a Weibo card ({"card_type": 9, "mblog": …}), when it has no text of its own.
+_VIEW_KEYS = ("post", "mblog")
 
 
-def _original(record: dict[str, Any]) -> dict[str, Any]:
-    """The post a retweet or boost shares, when the record holds it; else the record."""
-    for key in _ORIGINAL_KEYS:
+def _inner_post(record: dict[str, Any], keep_retweets: bool) -> dict[str, Any]:
+    """The post a record stands for: the post inside a feed item or card; unless retweets
+    are kept, the status a Mastodon boost shares and the tweet an X v1.1 retweet does (a
+    Weibo repost keeps its own words: it is itself). Else the record."""
+    if not keep_retweets:
+        boosted = record.get("reblog")
+        if isinstance(boosted, dict) and boosted:
+            return boosted
+        retweeted = record.get("retweeted_status")
+        if isinstance(retweeted, dict) and retweeted:
+            own = record.get("full_text") or record.get("text")
+            if isinstance(own, str) and own.startswith(RETWEET_PREFIX):
+                return retweeted
+    for key in _VIEW_KEYS:
         inner = record.get(key)
-        if isinstance(inner, dict) and inner:
+        if isinstance(inner, dict) and inner and not _has_text(record):
             return inner
     return record
 

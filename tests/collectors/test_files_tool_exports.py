@@ -78,6 +78,26 @@ EXPORTS = [
         ],
     ),
     (
+        # getAuthorFeed: each item holds its post (a repost's reason beside it).
+        "bluesky_author_feed.json",
+        "bluesky",
+        [
+            ("at://did:plc:abc/app.bsky.feed.post/1", "dave.bsky.social", "RedNote is fun", 1736856000)
+            + (3, 1, 0, None, None, "en"),
+            ("at://did:plc:def/app.bsky.feed.post/2", "erin.bsky.social", "bye tiktok", 1736859600)
+            + (1, 0, 0, None, None, None),
+        ],
+    ),
+    (
+        # m.weibo.cn: the posts are cards' mblog; a repost with its own words is itself.
+        "weibo_mobile_cards.json",
+        "weibo",
+        [
+            ("5124000000000001", "新闻君", "美国网友涌入小红书 #TikTok难民#", 1736856513)
+            + (12000, 10, 20, None, None, None)
+        ],
+    ),
+    (
         "mastodon_statuses.json",
         "mastodon",
         # Its ActivityPub uri is the id, as the Mastodon source stores it.
