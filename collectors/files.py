@@ -98,6 +98,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "video_description",
         "full_text",
         "message",
+        "comment",
+        "comment_text",
         "内容",
         "正文",
         "笔记内容",
@@ -163,6 +165,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "legacy.screen_name",
         "snippet.author_display_name",
         "snippet.top_level_comment.snippet.author_display_name",
+        "name_(click_to_view_profile)",  # ExportComments
+        "name",  # last, as it may name something else
     ),
     "url": (
         "url",
@@ -172,6 +176,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "note_url",
         "web_video_url",
         "aweme_url",
+        "tweet_url",
         "share_url",
         "链接",
         "笔记链接",
@@ -225,6 +230,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "comments_count",
         "num_comments",
         "replies_count",
+        "number_of_replies",
         "评论数",
         "评论量",
         "public_metrics.reply_count",
@@ -254,6 +260,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "in_reply_to_id",
         "in_reply_to_status_id",
         "in_reply_to_tweet_id",
+        "is_reply_to",  # YouTube Data Tools
         "reply_to",
         "parent",
         "referenced_tweets.replied_to.id",

@@ -4,6 +4,7 @@ as they came (nested objects), twarc-csv's dotted columns, scrapers' own names."
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,19 @@ from monitor.sources import run_collector
 from monitor.store import Store
 
 COLUMNS = "native_id, author, text, created_at, likes, reposts, replies, views, parent_id, lang"
+
+
+class ContentId:
+    """Stands for the id a post without one gets from its content."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and re.fullmatch(r"h[0-9a-f]{20}", other) is not None
+
+    def __repr__(self) -> str:
+        return "ContentId()"
+
+
+CONTENT_ID = ContentId()
 
 # file, platform, then (native_id, author, text, created_at, likes, reposts, replies, views,
 # parent_id, lang) for each post, in native_id order.
@@ -175,6 +189,33 @@ EXPORTS = [
             ("7461", "抖音用户", "TikTok禁令 美国网友涌入小红书", 1736856513)
             + (23000, 500, 1000, None, None, None)
         ],
+    ),
+    (
+        # The TikTok Comment Scraper extension: its "Comment Number (ID)" counts rows.
+        "tiktok_comment_scraper.csv",
+        "tiktok",
+        [
+            (CONTENT_ID, "Kate", "goodbye tiktok 😭", 1737238200, 1200, None, 15, None, None, None),
+            (CONTENT_ID, "Leo", "see you on rednote", 1737238260, 30, None, 0, None, None, None),
+        ],
+    ),
+    (
+        "youtube_data_tools_comments.csv",
+        "youtube",
+        [
+            ("Ugx1", "@mia", "RIP TikTok", 1737255600, 5, None, 1, None, None, None),
+            ("Ugx1.r1", "@ned", "it's back already", 1737255900, 1, None, 0, None, "Ugx1", None),
+        ],
+    ),
+    (
+        "tweet_harvest.csv",
+        "x",
+        [("1879", "olga", "TikTok ban drama", 1736856513, 16, 4, 2, None, None, "en")],
+    ),
+    (
+        "exportcomments.csv",
+        "tiktok",
+        [(CONTENT_ID, "Pat", "tiktok refugee checking in", 1736856513, 7, None, 1, None, None, None)],
     ),
     (
         # MediaCrawler's RedNote comments: the comment's id is the post's, the note's its parent.
