@@ -218,6 +218,20 @@ EXPORTS = [
         [(CONTENT_ID, "Pat", "tiktok refugee checking in", 1736856513, 7, None, 1, None, None, None)],
     ),
     (
+        "apify_instagram.json",
+        "instagram",
+        [
+            ("3545", "quinn", "Moving to RedNote? 🤔 #tiktokban", 1736964000)
+            + (340, None, 12, 9000, None, None)
+        ],
+    ),
+    (
+        # A data set's own names: tweet, date_time, favorites, retweets.
+        "kaggle_tweets.csv",
+        "x",
+        [(CONTENT_ID, "rob", "Banning TikTok is a mistake", 1737126000, 42, 7, None, None, None, None)],
+    ),
+    (
         # MediaCrawler's RedNote comments: the comment's id is the post's, the note's its parent.
         "mediacrawler_xhs_comments.csv",
         "rednote",
