@@ -340,3 +340,23 @@ def test_a_shared_post_is_read_as_its_original(
     with store.engine.connect() as conn:
         got = conn.exec_driver_sql("SELECT native_id, author, likes, reposts FROM posts ORDER BY native_id")
         assert [tuple(row) for row in got] == expected
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_a_meltwater_export(store: Store, fixtures: Path, bulk: bool) -> None:
+    """Meltwater Explore: UTF-16 with tabs, the text in "Hit Sentence", the author in
+    "Influencer", the site in "Source", a Date with a Time column beside it."""
+    path = fixtures / "files/tools/meltwater_explore.csv"
+    collector = FileCollector("mw", FileOptions(path=path, platform="column:Source"), bulk=bulk)
+    result, _ = run_collector(store, collector, "mw", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (1, 1)  # the other row is a retweet
+    with store.engine.connect() as conn:
+        got = conn.exec_driver_sql("SELECT platform, author, text, title, created_at, url FROM posts").one()
+    assert tuple(got) == (
+        "reddit",
+        "u/tom",
+        "Why everyone moved to RedNote today",
+        "Why everyone moved to RedNote",
+        1736863200,
+        "https://www.reddit.com/r/x/comments/abc",
+    )
