@@ -1124,7 +1124,7 @@ def _header_index(rows: list[set[str]], wanted: HeaderWants) -> int | None:
 def reading_notes(options: FileOptions) -> list[str]:
     """What an import guessed about an export and says, so a wrong guess is seen: a code
     page other than UTF-8, lines skipped before a CSV's header, dates read day first or
-    as UTC, ids a spreadsheet rounded."""
+    as UTC, ids a spreadsheet rounded, the columns fields were found in without the map."""
     path = options.path
     if not path.is_file():
         return []
@@ -1157,6 +1157,13 @@ def reading_notes(options: FileOptions) -> list[str]:
             f"ids such as {rounded} were rounded by a spreadsheet: those posts get ids from their "
             "content (save the id columns as text to keep the platform's ids)"
         )
+    found = [
+        f"{name} ← {' + '.join(columns)}"
+        for name, columns in plan.items()
+        if name not in options.map and [_column_key(column) for column in columns] != [name]
+    ]
+    if found:  # a column named as its field (Text, created_at) is no guess
+        notes.append(f"columns found by their names: {', '.join(found)} (--map FIELD=COLUMN to choose)")
     return notes
 
 

@@ -240,7 +240,7 @@ def _import_one(
     path = options.path
     name = source or f"import:{path.name}"
     for note in reading_notes(options):
-        console.print(f"{path}: {note}", highlight=False)
+        console.print(f"{path}: {note}", highlight=False, soft_wrap=True)
     with _progress(f"import {path.name}") as progress:
         collector = StopBetweenBatches(FileCollector(name, options), stop)
         task = progress.add_task(f"import {path.name}", total=None, summary="")

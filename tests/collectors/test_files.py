@@ -589,6 +589,7 @@ def test_ids_a_spreadsheet_rounded_do_not_merge_posts(store: Store, tmp_path: Pa
         "times without an offset are taken as UTC (--timezone to give the export's zone)",
         "ids such as 1.88123E+18 were rounded by a spreadsheet: those posts get ids from their "
         "content (save the id columns as text to keep the platform's ids)",
+        "columns found by their names: id ← tweet_id (--map FIELD=COLUMN to choose)",
     ]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors.files import FileCollector, FileOptions
+from collectors.files import FileCollector, FileOptions, reading_notes
 from monitor.sources import run_collector
 from monitor.store import Store
 
@@ -359,4 +359,16 @@ def test_a_meltwater_export(store: Store, fixtures: Path, bulk: bool) -> None:
         "Why everyone moved to RedNote",
         1736863200,
         "https://www.reddit.com/r/x/comments/abc",
+    )
+
+
+def test_an_import_says_which_columns_it_found_by_their_names(fixtures: Path) -> None:
+    """A guess the analyst can see and correct: the fields found without a map, except
+    where the column is named as its field."""
+    options = FileOptions(
+        path=fixtures / "files/tools/meltwater_explore.csv", platform="column:Source", map={"url": "URL"}
+    )
+    assert reading_notes(options)[-1] == (
+        "columns found by their names: id ← Tweet Id, text ← Hit Sentence, title ← Headline, "
+        "created_at ← Date + Time, author ← Influencer, lang ← Language (--map FIELD=COLUMN to choose)"
     )
