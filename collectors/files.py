@@ -1591,10 +1591,9 @@ def _leading_columns(rows: Iterator[Row]) -> tuple[list[Row], list[str]]:
     for row in rows:
         leading.append(row)
         if row.record is not None:
-            columns.update(dict.fromkeys(itertools.islice(_paths(row.record, NESTED_DEPTH), NESTED_NAMES)))
-            inner = _inner_post(row.record, False)  # what a boost or feed item is read as
-            if inner is not row.record:
-                columns.update(dict.fromkeys(itertools.islice(_paths(inner, NESTED_DEPTH), NESTED_NAMES)))
+            inner = _inner_post(row.record, False)  # what a boost or feed item is read as: its names too
+            for record in (row.record,) if inner is row.record else (row.record, inner):
+                columns.update(dict.fromkeys(itertools.islice(_paths(record, NESTED_DEPTH), NESTED_NAMES)))
             records += 1
             chars += sum(len(value) for value in row.record.values() if isinstance(value, str))
         if records >= LEADING_RECORDS or len(leading) >= LEADING_ROWS or chars >= LEADING_CHARS:
@@ -1641,7 +1640,7 @@ def _plan_columns(options: FileOptions, available: list[str]) -> dict[str, tuple
             _check_column(column, available, path, name)
         plan[name] = columns
     # Objects with inner names listed (a JSON record's "author": {"handle": …}): not values.
-    objects = {name[:dot] for name in available for dot in _dots(name)}
+    objects = {name[:i] for name in available for i, char in enumerate(name) if char == "." and i}
 
     def found(aliases: Iterable[str]) -> str | None:
         used = {column for columns in plan.values() for column in columns}
@@ -1670,13 +1669,6 @@ def _plan_columns(options: FileOptions, available: list[str]) -> dict[str, tuple
         if post is not None:
             plan["parent_id"] = (post,)
     return plan
-
-
-def _dots(name: str) -> Iterator[int]:
-    dot = name.find(".")
-    while dot > 0:
-        yield dot
-        dot = name.find(".", dot + 1)
 
 
 def _check_column(column: str, available: list[str], path: Path, field: str) -> None:
