@@ -466,6 +466,26 @@ class FileOptions(BaseModel):
         return self.model_copy(update={"path": resolve(self.path)})
 
 
+# Time columns named in simplified Chinese: an export made in mainland China (weibo-crawler,
+# a RedNote data tool), whose clock times are Beijing time.
+CHINESE_TIME_COLUMNS = frozenset(("发布时间", "创建时间", "评论时间", "时间", "日期", "发布日期"))
+CHINA_ZONE = "Asia/Shanghai"
+
+
+def _local_zone(options: FileOptions, plan: dict[str, tuple[str, ...]]) -> tuple[tzinfo | None, str | None]:
+    """The zone of a file's times without an offset: the options' (``local_zone``), else
+    Beijing time when the time columns are named in simplified Chinese, else None (UTC)."""
+    zone = options.local_zone()
+    if zone[0] is None and _named_in_chinese(plan):
+        return time_zone(CHINA_ZONE)
+    return zone
+
+
+def _named_in_chinese(plan: dict[str, tuple[str, ...]]) -> bool:
+    columns = plan.get("created_at", ())
+    return bool(columns) and all(column.strip() in CHINESE_TIME_COLUMNS for column in columns)
+
+
 class Row(NamedTuple):
     line: int
     record: dict[str, Any] | None
@@ -485,12 +505,12 @@ class RowConverter:
     def __init__(self, options: FileOptions, source: str, columns: Iterable[str]) -> None:
         self.options = options
         self.source = source
-        self.zone, self.arrow_zone = options.local_zone()
+        available = list(columns)
+        self.plan = _plan_columns(options, available)
+        self.zone, self.arrow_zone = _local_zone(options, self.plan)
         self.exported_at = options.exported_at
         if self.exported_at is not None and self.exported_at.tzinfo is None and self.zone is not None:
             self.exported_at = self.exported_at.replace(tzinfo=self.zone)
-        available = list(columns)
-        self.plan = _plan_columns(options, available)
         self._getters = {name: _getter(columns) for name, columns in self.plan.items()}
         self._count_fields = tuple(name for name in COUNT_FIELDS if name in self.plan)
         platform = options.platform
@@ -1150,7 +1170,13 @@ def reading_notes(options: FileOptions) -> list[str]:
             "--month-first to choose)"
         )
     if options.local_zone()[0] is None and _a_local_time(records, plan, options):
-        notes.append("times without an offset are taken as UTC (--timezone to give the export's zone)")
+        if _named_in_chinese(plan):
+            notes.append(
+                "times without an offset are taken as Beijing time (UTC+8), as the time column is "
+                "named in Chinese (--timezone to give the export's zone)"
+            )
+        else:
+            notes.append("times without an offset are taken as UTC (--timezone to give the export's zone)")
     rounded = _a_rounded_id(records, plan)
     if rounded:
         notes.append(

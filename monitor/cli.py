@@ -143,7 +143,10 @@ def import_file(
     ] = None,
     timezone: Annotated[
         str | None,
-        typer.Option(help="zone of times written without an offset: Asia/Shanghai, +08:00 (default: UTC)"),
+        typer.Option(
+            help="zone of times written without an offset: Asia/Shanghai, +08:00 (default: UTC, or "
+            "Beijing time for a time column named in Chinese)"
+        ),
     ] = None,
     day_first: Annotated[
         bool | None,

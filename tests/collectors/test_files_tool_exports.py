@@ -174,11 +174,11 @@ EXPORTS = [
         [("7459000000000000001", "kate", "TikTok ban day", 1736856513, 10, 1, 2, 500, None, None)],
     ),
     (
-        # weibo-crawler: Chinese headers, the time in 日期 (Beijing time, read as UTC here).
+        # weibo-crawler: Chinese headers, the time in 日期, Beijing time (08:00 is 00:00 UTC).
         "weibo_crawler.csv",
         "weibo",
         [
-            ("5123456789", "央视新闻", "TikTok美国禁令生效 #TikTok#", 1737273600)
+            ("5123456789", "央视新闻", "TikTok美国禁令生效 #TikTok#", 1737244800)
             + (12000, 789, 3456, None, None, None)
         ],
     ),
@@ -372,3 +372,24 @@ def test_an_import_says_which_columns_it_found_by_their_names(fixtures: Path) ->
         "columns found by their names: id ← Tweet Id, text ← Hit Sentence, title ← Headline, "
         "created_at ← Date + Time, author ← Influencer, lang ← Language (--map FIELD=COLUMN to choose)"
     )
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize(
+    ("zone", "expected"), [(None, 1737244800), ("UTC", 1737273600), ("+09:00", 1737241200)]
+)
+def test_a_time_column_named_in_chinese_is_beijing_time(
+    store: Store, fixtures: Path, bulk: bool, zone: str | None, expected: int
+) -> None:
+    """weibo-crawler writes 2025-01-19 08:00 on a Beijing clock: read as UTC it sat eight
+    hours late, and a post from before 08:00 fell on the next day. --timezone decides."""
+    path = fixtures / "files/tools/weibo_crawler.csv"
+    options = FileOptions(path=path, platform="weibo", timezone=zone)
+    run_collector(store, FileCollector("weibo", options, bulk=bulk), "weibo", use_saved_cursor=False)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT created_at FROM posts").scalar_one() == expected
+    said = [note for note in reading_notes(options) if note.startswith("times")]
+    assert said == ([] if zone else [
+        "times without an offset are taken as Beijing time (UTC+8), as the time column is named in "
+        "Chinese (--timezone to give the export's zone)"
+    ])  # fmt: skip
