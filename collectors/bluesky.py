@@ -17,7 +17,7 @@ from pydantic import Field
 
 from collectors.http import BadResponse, HttpCollector, HttpOptions, secret_from_env, unique_posts
 from collectors.query import LUCENE
-from monitor.models import Post, normalise_text, parse_count, parse_timestamp, raw_json
+from monitor.models import Post, normalise_lang, normalise_text, parse_count, parse_timestamp, raw_json
 from monitor.sources import Batch
 
 
@@ -123,7 +123,7 @@ class BlueskyCollector(HttpCollector):
             created_at=created,
             source=self.name,
             author=author,
-            lang=langs[0],
+            lang=normalise_lang(langs[0]),
             url=f"https://bsky.app/profile/{author}/post/{uri.rsplit('/', 1)[-1]}",
             likes=parse_count(item.get("likeCount")),
             reposts=parse_count(item.get("repostCount")),

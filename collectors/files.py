@@ -33,6 +33,7 @@ from monitor.models import (
     Post,
     PostRows,
     Reject,
+    normalise_lang,
     normalise_text,
     parse_count,
     parse_timestamp,
@@ -591,7 +592,7 @@ class RowConverter:
             source=self.source,
             author=author,
             title=title,
-            lang=_optional_text(_first(values.get("lang"))),
+            lang=normalise_lang(_first(values.get("lang"))),
             collected_at=collected_at,
             url=url if url and url.lower().startswith(("http://", "https://")) else None,
             parent_id=_parent_id(values.get("parent_id"), platform),
@@ -2196,6 +2197,8 @@ class BulkConverter:
             name: trimmed(plan[name][0]) if name in plan else pa.nulls(count, pa.string())
             for name in ("author", "lang", "parent_id", "url")
         }
+        if "lang" in plan:  # anything but a plain code (en-US, English, und) goes row by row
+            flag(pc.invert(pc.fill_null(pc.match_substring_regex(optional["lang"], "^[a-z][a-z]$"), True)))
         if "parent_id" in plan:
             parents = optional["parent_id"]
             flag(pc.fill_null(pc.match_substring_regex(parents, _ROUNDED_ID), False))

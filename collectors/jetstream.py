@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 from websockets.sync.client import connect
 
 from collectors.http import CollectorError, Duration, HttpCollector, HttpOptions, post_problem
-from monitor.models import Post, Reject, normalise_text, parse_timestamp, raw_json
+from monitor.models import Post, Reject, normalise_lang, normalise_text, parse_timestamp, raw_json
 from monitor.sources import Batch
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ class JetstreamCollector(HttpCollector):
             created_at=parse_timestamp(record["createdAt"]),
             source=self.name,
             author=did,
-            lang=langs[0],
+            lang=normalise_lang(langs[0]),
             url=f"https://bsky.app/profile/{did}/post/{rkey}",
             parent_id=parent.get("uri"),
             raw=raw_json(event),

@@ -22,7 +22,7 @@ from collectors.http import (
     secret_from_env,
     unique_posts,
 )
-from monitor.models import Post, normalise_text, parse_count, parse_timestamp, raw_json
+from monitor.models import Post, normalise_lang, normalise_text, parse_count, parse_timestamp, raw_json
 from monitor.sources import Batch
 
 
@@ -132,7 +132,7 @@ class MastodonCollector(HttpCollector):
             source=self.name,
             author=account.get("acct") or account["username"],
             title=title,
-            lang=status.get("language"),
+            lang=normalise_lang(status.get("language")),
             url=status.get("url") or status.get("uri"),
             likes=parse_count(status.get("favourites_count")),
             reposts=parse_count(status.get("reblogs_count")),

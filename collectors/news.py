@@ -20,7 +20,16 @@ from pydantic import Field
 
 from collectors.http import HttpCollector, HttpOptions, unique_posts
 from collectors.query import X_SYNTAX
-from monitor.models import ParseError, Post, Reject, normalise_text, parse_timestamp, raw_json, stable_id
+from monitor.models import (
+    ParseError,
+    Post,
+    Reject,
+    normalise_lang,
+    normalise_text,
+    parse_timestamp,
+    raw_json,
+    stable_id,
+)
 from monitor.sources import Batch
 
 GOOGLE_NEWS_SEARCH = "/search?q={query}&hl=en-US&gl=US&ceid=US:en"
@@ -109,7 +118,7 @@ class NewsCollector(HttpCollector):
             source=self.name,
             author=entry.get("author") or source.get("title"),
             title=title,
-            lang=(language or "").split("-")[0] or None,
+            lang=normalise_lang(language),
             url=link if link and link.lower().startswith(("http://", "https://")) else None,
             raw=raw_json(
                 {k: entry.get(k) for k in ("id", "link", "title", "summary", "published", "author")}

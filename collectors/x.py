@@ -16,7 +16,7 @@ from pydantic import Field
 
 from collectors.http import BadResponse, HttpCollector, HttpOptions, secret_from_env, unique_posts
 from collectors.query import X_SYNTAX, Or
-from monitor.models import Post, normalise_text, parse_count, parse_timestamp, raw_json
+from monitor.models import Post, normalise_lang, normalise_text, parse_count, parse_timestamp, raw_json
 from monitor.sources import Batch
 
 TWEET_FIELDS = "created_at,public_metrics,lang,author_id,conversation_id,referenced_tweets"
@@ -113,7 +113,7 @@ class XCollector(HttpCollector):
             created_at=parse_timestamp(tweet["created_at"]),
             source=self.name,
             author=author,
-            lang=tweet.get("lang"),
+            lang=normalise_lang(tweet.get("lang")),
             url=f"https://x.com/{author or 'i'}/status/{tweet['id']}",
             likes=parse_count(metrics.get("like_count")),
             reposts=parse_count(metrics.get("retweet_count")),

@@ -606,6 +606,62 @@ class _TextExtractor(HTMLParser):
 _TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 
+# Language codes that name no language: undetermined, no linguistic content, and X's codes
+# for a post of only media, hashtags, mentions or too little text.
+_NO_LANGUAGE = frozenset(("und", "zxx", "mis", "mul", "qme", "qht", "qam", "qst", "unknown", "none", "n/a"))
+# Languages as exports name them (Meltwater, Brandwatch, Chinese tools).
+_LANGUAGE_NAMES = {
+    "english": "en",
+    "chinese": "zh",
+    "japanese": "ja",
+    "korean": "ko",
+    "spanish": "es",
+    "french": "fr",
+    "german": "de",
+    "portuguese": "pt",
+    "russian": "ru",
+    "arabic": "ar",
+    "italian": "it",
+    "vietnamese": "vi",
+    "thai": "th",
+    "indonesian": "id",
+    "hindi": "hi",
+    "turkish": "tr",
+    "dutch": "nl",
+    "polish": "pl",
+    "tagalog": "tl",
+    "malay": "ms",
+    "中文": "zh",
+    "汉语": "zh",
+    "简体中文": "zh",
+    "繁体中文": "zh",
+    "英文": "en",
+    "英语": "en",
+    "日语": "ja",
+    "韩语": "ko",
+}
+_LANGUAGE_TAG_RE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
+
+
+def normalise_lang(value: Any) -> str | None:
+    """A post's language as the scores write it, an ISO 639 code: ``en-US`` and ``en_GB``
+    are ``en``, ``zh-Hans`` and ``zh-CN`` are ``zh``, ``English`` and ``中文`` name theirs;
+    ``und``, ``zxx`` and X's ``qme`` (media only) are no language (None). Anything else is
+    kept, lower case."""
+    if value is None:
+        return None
+    text = " ".join(str(value).split()).lower()
+    text = re.sub(r"\s*\(.*\)$", "", text)  # "Chinese (Simplified)"
+    if not text or text in _NO_LANGUAGE:
+        return None
+    if text in _LANGUAGE_NAMES:
+        return _LANGUAGE_NAMES[text]
+    tag = _LANGUAGE_TAG_RE.match(text)
+    if tag is not None:
+        return None if tag[1] in _NO_LANGUAGE else tag[1]
+    return text
+
+
 def normalise_text(value: Any) -> str:
     """Plain text for scoring and display: HTML turned into text, entities decoded,
     zero-width and direction-override characters removed, whitespace collapsed."""

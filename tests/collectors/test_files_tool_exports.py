@@ -393,3 +393,17 @@ def test_a_time_column_named_in_chinese_is_beijing_time(
         "times without an offset are taken as Beijing time (UTC+8), as the time column is named in "
         "Chinese (--timezone to give the export's zone)"
     ])  # fmt: skip
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_languages_are_stored_as_codes(store: Store, tmp_path: Path, bulk: bool) -> None:
+    path = tmp_path / "langs.csv"
+    path.write_text(
+        "id,text,created_at,language\n1,a,2025-01-14,en\n2,b,2025-01-14,en-US\n"
+        "3,c,2025-01-14,English\n4,d,2025-01-14,und\n5,e,2025-01-14,zh\n6,f,2025-01-14,\n"
+    )
+    collector = FileCollector("langs", FileOptions(path=path, platform="x"), bulk=bulk)
+    run_collector(store, collector, "langs", use_saved_cursor=False)
+    with store.engine.connect() as conn:
+        got = conn.exec_driver_sql("SELECT lang FROM posts ORDER BY native_id").scalars().all()
+    assert got == ["en", "en", "en", None, "zh", None]

@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from monitor.models import MAX_COUNT, ParseError, normalise_text, parse_count, parse_timestamp, stable_id
+from monitor.models import (
+    MAX_COUNT,
+    ParseError,
+    normalise_lang,
+    normalise_text,
+    parse_count,
+    parse_timestamp,
+    stable_id,
+)
 
 
 @pytest.mark.parametrize(
@@ -185,3 +193,31 @@ def test_normalise_text_gives_single_spaced_visible_text(value: str) -> None:
     assert text == text.strip()
     assert "  " not in text and "\n" not in text
     assert not any(ch in text for ch in "\u200b\u202e\ufeff\x00")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("en", "en"),
+        ("en-US", "en"),
+        ("en_GB", "en"),
+        ("zh-Hans", "zh"),
+        ("zh-CN", "zh"),
+        ("ZH", "zh"),
+        ("English", "en"),
+        ("Chinese (Simplified)", "zh"),
+        ("中文", "zh"),
+        ("pt-BR", "pt"),
+        ("fil", "fil"),
+        ("und", None),  # X: undetermined
+        ("qme", None),  # X: media only
+        ("zxx", None),
+        ("", None),
+        (None, None),
+        ("Klingon", "klingon"),
+    ],
+)
+def test_languages_are_read_as_codes(value: str | None, expected: str | None) -> None:
+    """Exports write a language as a tag, a name or a code for none: unscored posts are
+    filtered by it, and en-US beside en split one language in two."""
+    assert normalise_lang(value) == expected
