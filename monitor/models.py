@@ -631,6 +631,20 @@ _LANGUAGE_NAMES = {
     "polish": "pl",
     "tagalog": "tl",
     "malay": "ms",
+    # ISO 639-2/3 codes, as some language detectors write them
+    "eng": "en",
+    "zho": "zh",
+    "chi": "zh",
+    "cmn": "zh",
+    "jpn": "ja",
+    "kor": "ko",
+    "spa": "es",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "por": "pt",
+    "rus": "ru",
     "中文": "zh",
     "汉语": "zh",
     "简体中文": "zh",
@@ -658,7 +672,7 @@ def normalise_lang(value: Any) -> str | None:
         return _LANGUAGE_NAMES[text]
     tag = _LANGUAGE_TAG_RE.match(text)
     if tag is not None:
-        return None if tag[1] in _NO_LANGUAGE else tag[1]
+        return None if tag[1] in _NO_LANGUAGE else _LANGUAGE_NAMES.get(tag[1], tag[1])
     return text
 
 

@@ -209,6 +209,8 @@ def test_normalise_text_gives_single_spaced_visible_text(value: str) -> None:
         ("中文", "zh"),
         ("pt-BR", "pt"),
         ("fil", "fil"),
+        ("eng", "en"),  # ISO 639-2
+        ("cmn-Hans", "zh"),
         ("und", None),  # X: undetermined
         ("qme", None),  # X: media only
         ("zxx", None),
