@@ -422,10 +422,10 @@ class FileOptions(BaseModel):
     # rows and double up to 80,000 (or ``BULK_BATCH_BYTES`` of the file).
     chunk_rows: int = Field(default=5000, ge=1, le=1_000_000)
     keep_raw: bool = True
-    # Retweets and boosts, left out as the X and Mastodon sources leave them out: a boost
-    # whose original is in the record (X v1.1's retweeted_status, Mastodon's reblog) is
-    # read as that original, and an X row that is only "RT @name: …" is a reject saying so.
-    keep_retweets: bool = False
+    # X retweets (a row that is only "RT @name: …") are posts, as exports and social-listening
+    # tools count them. False leaves them out, as the X source does (-is:retweet): such a row
+    # is a reject saying so, and an X v1.1 retweet that holds its original is read as it.
+    keep_retweets: bool = True
 
     @field_validator("map")
     @classmethod
@@ -1184,6 +1184,11 @@ def reading_notes(options: FileOptions) -> list[str]:
             f"ids such as {rounded} were rounded by a spreadsheet: those posts get ids from their "
             "content (save the id columns as text to keep the platform's ids)"
         )
+    if options.keep_retweets and _a_retweet(records, plan, options):
+        notes.append(
+            "X retweets (RT @…) are imported as posts, as exports count them "
+            "(--leave-out-retweets to count each original once)"
+        )
     found = [
         f"{name} ← {' + '.join(columns)}"
         for name, columns in plan.items()
@@ -1192,6 +1197,19 @@ def reading_notes(options: FileOptions) -> list[str]:
     if found:  # a column named as its field (Text, created_at) is no guess
         notes.append(f"columns found by their names: {', '.join(found)} (--map FIELD=COLUMN to choose)")
     return notes
+
+
+def _a_retweet(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]], options: FileOptions) -> bool:
+    """Whether one of the first records is an X retweet ("RT @name: …")."""
+    texts = plan.get("text")
+    column = options.platform.removeprefix("column:") if options.platform.startswith("column:") else None
+    fixed = None if column else normalise_platform(options.platform)
+    for record in records if texts else ():
+        platform = fixed or normalise_platform(_extract(record, (column,)) or "")
+        text = _extract(record, texts)
+        if platform == "x" and isinstance(text, str) and text.lstrip().startswith(RETWEET_PREFIX):
+            return True
+    return False
 
 
 def _refuse_unreadable(leading: Sequence[Row | CsvBlock], path: Path) -> None:
@@ -1758,8 +1776,8 @@ def _lookup(record: dict[str, Any], column: str) -> Any:
 # X writes a retweet's text as "RT @name: " and the start of the original's.
 RETWEET_PREFIX = "RT @"
 RETWEET_REASON = (
-    "a retweet: left out, as the X source leaves retweets out (the original's reposts "
-    "count it); --keep-retweets (keep_retweets: in a source) imports it"
+    "a retweet: left out, as asked (--leave-out-retweets, keep_retweets: false); the "
+    "original's reposts count it"
 )
 # Where a record holds the post it is about: a Bluesky feed item ({"post": …, "reason": …})
 # and a Weibo card ({"card_type": 9, "mblog": …}), when it has no text of its own.
@@ -1767,13 +1785,14 @@ _VIEW_KEYS = ("post", "mblog")
 
 
 def _inner_post(record: dict[str, Any], keep_retweets: bool) -> dict[str, Any]:
-    """The post a record stands for: the post inside a feed item or card; unless retweets
-    are kept, the status a Mastodon boost shares and the tweet an X v1.1 retweet does (a
-    Weibo repost keeps its own words: it is itself). Else the record."""
+    """The post a record stands for: the status a Mastodon boost shares (a boost has no
+    words of its own; the Mastodon source reads it so too), the post inside a feed item or
+    card, and, when retweets are left out, the tweet an X v1.1 retweet holds (a Weibo
+    repost keeps words of its own: it is itself). Else the record."""
+    boosted = record.get("reblog")
+    if isinstance(boosted, dict) and boosted:
+        return boosted
     if not keep_retweets:
-        boosted = record.get("reblog")
-        if isinstance(boosted, dict) and boosted:
-            return boosted
         retweeted = record.get("retweeted_status")
         if isinstance(retweeted, dict) and retweeted:
             own = record.get("full_text") or record.get("text")

@@ -169,10 +169,11 @@ def import_file(
     keep_retweets: Annotated[
         bool,
         typer.Option(
-            help="import X retweets (RT @name: …) and boosts as posts of their own; by default a "
-            "boost is read as its original and a retweet is a reject, as the X source leaves them out"
+            "--keep-retweets/--leave-out-retweets",
+            help="X retweets (RT @name: …) are posts, as exports count them; or left out as rejects "
+            "saying so, as the X source leaves them out, so each original is counted once",
         ),
-    ] = False,
+    ] = True,
     source: Annotated[
         str | None, typer.Option(help="source name to record (default: import:FILENAME)")
     ] = None,

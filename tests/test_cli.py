@@ -59,15 +59,17 @@ def test_import_with_the_documented_syntax(tmp_path: Path) -> None:
     assert report["scored"] == 0
 
 
-def test_an_import_says_what_its_rejects_are_and_keeps_retweets_when_asked(tmp_path: Path) -> None:
+def test_an_import_says_what_its_rejects_are_and_leaves_out_retweets_when_asked(tmp_path: Path) -> None:
     path = FIXTURES / "tools/twarc_retweets.csv"
-    result = monitor(tmp_path, "import", str(path), "--platform", "x")
+    result = monitor(tmp_path, "import", str(path), "--platform", "x", "--leave-out-retweets")
     assert result.returncode == 0, result.stderr
     said = " ".join(result.stdout.split())
     assert "imported 2, updated 0, rejected 1" in said
     assert "1 × a retweet: left out" in said
-    kept = monitor(tmp_path, "import", str(path), "--platform", "x", "--keep-retweets")
-    assert "imported 1, updated 2, rejected 0" in " ".join(kept.stdout.split())
+    kept = monitor(tmp_path, "import", str(path), "--platform", "x")
+    said = " ".join(kept.stdout.split())
+    assert "X retweets (RT @…) are imported as posts" in said
+    assert "imported 1, updated 2, rejected 0" in said
     assert status(tmp_path)["posts"] == {"x": 3}
 
 

@@ -63,13 +63,6 @@ class SampleCollector:
     def collect(self, cursor: Any) -> Iterator[Batch]:
         files = FileCollector(
             self.name,
-            FileOptions(
-                path=self.sample_path(),
-                format="jsonl",
-                platform="column:platform",
-                map=SAMPLE_MAP,
-                # The sample's reposts (130 X retweets) are part of the volume it was made with.
-                keep_retweets=True,
-            ),
+            FileOptions(path=self.sample_path(), format="jsonl", platform="column:platform", map=SAMPLE_MAP),
         )
         yield from files.collect(cursor)

@@ -286,28 +286,31 @@ def test_a_map_reaches_into_an_object_by_its_path(store: Store, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("bulk", [True, False])
-def test_x_retweets_are_left_out_as_the_x_source_leaves_them(
-    store: Store, fixtures: Path, bulk: bool
-) -> None:
-    """A retweet repeats its original's words: kept, a viral post's retweets would count
-    its sentiment over and over, where the X source (-is:retweet) counts it once."""
+def test_x_retweets_are_posts_as_exports_count_them(store: Store, fixtures: Path, bulk: bool) -> None:
     path = fixtures / "files/tools/twarc_retweets.csv"
-    collector = FileCollector("rt", FileOptions(path=path, platform="x"), bulk=bulk)
-    result, _ = run_collector(store, collector, "rt", use_saved_cursor=False)
+    options = FileOptions(path=path, platform="x")
+    result, _ = run_collector(store, FileCollector("rt", options, bulk=bulk), "rt", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (3, 0)
+    assert reading_notes(options)[0] == (
+        "X retweets (RT @…) are imported as posts, as exports count them "
+        "(--leave-out-retweets to count each original once)"
+    )
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_x_retweets_are_left_out_when_asked(store: Store, fixtures: Path, bulk: bool) -> None:
+    """A retweet repeats its original's words: a viral post's retweets count its
+    sentiment over and over, where the X source (-is:retweet) counts it once."""
+    path = fixtures / "files/tools/twarc_retweets.csv"
+    options = FileOptions(path=path, platform="x", keep_retweets=False)
+    result, _ = run_collector(store, FileCollector("rt", options, bulk=bulk), "rt", use_saved_cursor=False)
     assert (result.new, result.rejected) == (2, 1)
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT native_id FROM posts ORDER BY 1").scalars().all() == ["1", "3"]
         location, reason = conn.exec_driver_sql("SELECT location, reason FROM rejects").one()
     assert location.endswith("twarc_retweets.csv:3")
-    assert reason.startswith("a retweet") and "--keep-retweets" in reason
-
-
-@pytest.mark.parametrize("bulk", [True, False])
-def test_retweets_are_kept_when_asked(store: Store, fixtures: Path, bulk: bool) -> None:
-    path = fixtures / "files/tools/twarc_retweets.csv"
-    options = FileOptions(path=path, platform="x", keep_retweets=True)
-    result, _ = run_collector(store, FileCollector("rt", options, bulk=bulk), "rt", use_saved_cursor=False)
-    assert (result.new, result.rejected) == (3, 0)
+    assert reason.startswith("a retweet: left out") and "--leave-out-retweets" in reason
+    assert not any(note.startswith("X retweets") for note in reading_notes(options))
 
 
 def test_rt_on_another_platform_is_a_post(store: Store, tmp_path: Path) -> None:
@@ -319,10 +322,17 @@ def test_rt_on_another_platform_is_a_post(store: Store, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "platform", "kept", "expected"),
     [
-        # X v1.1: the retweet holds its original (with the later counts) in retweeted_status.
+        # X v1.1: the retweet holds its original (with the later counts) in retweeted_status,
+        # which stands for it when retweets are left out.
         ("x_v1_retweet.jsonl", "x", False, [("10", "heidi", 16, 5)]),
         ("x_v1_retweet.jsonl", "x", True, [("10", "heidi", 16, 4), ("11", "ivan", 0, 5)]),
         # A Mastodon boost has no text of its own: it is read as the status it boosts.
+        (
+            "mastodon_boost.json",
+            "mastodon",
+            True,
+            [("https://mastodon.social/users/alice/statuses/1", "alice", 3, 1)],
+        ),
         (
             "mastodon_boost.json",
             "mastodon",
@@ -347,8 +357,8 @@ def test_a_meltwater_export(store: Store, fixtures: Path, bulk: bool) -> None:
     """Meltwater Explore: UTF-16 with tabs, the text in "Hit Sentence", the author in
     "Influencer", the site in "Source", a Date with a Time column beside it."""
     path = fixtures / "files/tools/meltwater_explore.csv"
-    collector = FileCollector("mw", FileOptions(path=path, platform="column:Source"), bulk=bulk)
-    result, _ = run_collector(store, collector, "mw", use_saved_cursor=False)
+    options = FileOptions(path=path, platform="column:Source", keep_retweets=False)
+    result, _ = run_collector(store, FileCollector("mw", options, bulk=bulk), "mw", use_saved_cursor=False)
     assert (result.new, result.rejected) == (1, 1)  # the other row is a retweet
     with store.engine.connect() as conn:
         got = conn.exec_driver_sql("SELECT platform, author, text, title, created_at, url FROM posts").one()
