@@ -609,7 +609,8 @@ _TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 # Language codes that name no language: undetermined, no linguistic content, and X's codes
 # for a post of only media, hashtags, mentions or too little text.
 _NO_LANGUAGE = frozenset(("und", "zxx", "mis", "mul", "qme", "qht", "qam", "qst", "unknown", "none", "n/a"))
-# Languages as exports name them (Meltwater, Brandwatch, Chinese tools).
+# Languages as exports name them (Meltwater, Brandwatch, Chinese tools), and the
+# three-letter codes of the common ones, each with its two-letter code.
 _LANGUAGE_NAMES = {
     "english": "en",
     "chinese": "zh",
@@ -631,8 +632,7 @@ _LANGUAGE_NAMES = {
     "polish": "pl",
     "tagalog": "tl",
     "malay": "ms",
-    # ISO 639-2/3 codes, as some language detectors write them
-    "eng": "en",
+    "eng": "en",  # ISO 639-2/3, as some language detectors write them
     "zho": "zh",
     "chi": "zh",
     "cmn": "zh",
