@@ -1558,9 +1558,11 @@ def _x_user_names(path: Path) -> dict[Any, str]:
 
 
 def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:
-    """The first sheet of an Excel workbook. The first row holds the column names, unless
-    it lacks the map's columns and a row below it holds them (report details above the
-    header, as in a CSV), or ``skip_rows`` says how many rows come before them."""
+    """The first sheet of an Excel workbook that holds the columns (a report's summary or
+    cover sheet can come first; with none, the first sheet). The first row holds the
+    column names, unless it lacks the map's columns and a row below it holds them (report
+    details above the header, as in a CSV), or ``skip_rows`` says how many rows come
+    before them."""
     from zipfile import BadZipFile
 
     import openpyxl
@@ -1574,16 +1576,22 @@ def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:
         except (BadZipFile, OSError, KeyError, ValueError, InvalidFileException) as err:
             raise FileImportError(f"{path}: not a readable Excel workbook ({err})") from err
         try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            leading = list(itertools.islice(rows, HEADER_SEARCH_LINES))
+            wanted = _wanted_columns(options)
+            for sheet in (*workbook.worksheets, workbook.worksheets[0]):  # the first again: none fits
+                rows = sheet.iter_rows(values_only=True)
+                leading = list(itertools.islice(rows, HEADER_SEARCH_LINES))
+                names = [
+                    [str(cell).strip() if cell is not None else "" for cell in cells or ()]
+                    for cells in leading
+                ]
+                header_row = options.skip_rows
+                if header_row is None:
+                    header_row = _header_index([set(row) for row in names], wanted)
+                if header_row is not None:
+                    break
             if not leading:
                 return
-            names = [
-                [str(cell).strip() if cell is not None else "" for cell in cells or ()] for cells in leading
-            ]
-            header_row = options.skip_rows
-            if header_row is None:
-                header_row = _header_index([set(row) for row in names], _wanted_columns(options)) or 0
+            header_row = header_row or 0
             if header_row >= len(names):
                 return
             header = names[header_row]

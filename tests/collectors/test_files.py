@@ -908,6 +908,32 @@ def test_an_excel_export_is_read(store: Store, tmp_path: Path) -> None:
     ]
 
 
+def test_an_excel_export_is_read_from_the_sheet_that_holds_the_posts(store: Store, tmp_path: Path) -> None:
+    """A report's summary or cover sheet can come first: the posts' sheet is found by its
+    columns. Read from the first sheet alone, the import stopped with "no column"."""
+    import openpyxl
+
+    path = tmp_path / "report.xlsx"
+    workbook = openpyxl.Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    for line in (["Mentions of TikTok ban"], ["Total", 2], ["Sentiment", "mixed"]):
+        summary.append(line)
+    mentions = workbook.create_sheet("Mentions")
+    mentions.append(["Date", "Full Text", "Author"])
+    mentions.append(["2025-01-14 10:00", "refugees welcome", "alice"])
+    mentions.append(["2025-01-15 11:00", "bye tiktok", "bob"])
+    workbook.save(path)
+    result = import_file(store, path, "x")
+    assert (result.new, result.rejected) == (2, 0)
+    assert rows(store, "SELECT author, text FROM posts ORDER BY author") == [
+        ("alice", "refugees welcome"),
+        ("bob", "bye tiktok"),
+    ]
+    with pytest.raises(FileImportError, match="'Body' .* not in the file; available: 'Mentions of"):
+        import_file(store, path, "x", {"text": "Body"})  # no sheet has it: the first is named
+
+
 def test_an_excel_report_with_details_above_the_header_is_read(store: Store, tmp_path: Path) -> None:
     import openpyxl
 
