@@ -607,14 +607,31 @@ class FileCollector:
 
     Options: ClassVar[type[BaseModel]] = FileOptions
 
-    def __init__(self, name: str, options: FileOptions, *, bulk: bool = True) -> None:
+    def __init__(
+        self,
+        name: str,
+        options: FileOptions,
+        *,
+        bulk: bool = True,
+        on_notes: Callable[[str], None] | None = None,
+    ) -> None:
         self.name = name
         self.options = options
         # Whether a UTF-8 CSV takes the bulk path (pyarrow); the per-row path gives the same.
         self.bulk = bulk
+        # Told what the import guessed about the file (``reading_notes``), before its rows.
+        self.on_notes = on_notes
 
-    def _decide_day_first(self, day_first: bool) -> None:
-        self.options = self.options.model_copy(update={"day_first": day_first})
+    def _read_leading(
+        self, held: tuple[list[dict[str, Any]], dict[str, tuple[str, ...]]], *, say: bool = True
+    ) -> None:
+        """Say what the first rows show (``on_notes``), then decide the date order from them
+        once for the file: the same rows on a resumed import."""
+        if say and self.on_notes is not None:
+            for note in reading_notes(self.options, held):
+                self.on_notes(note)
+        if self.options.day_first is None:
+            self.options = self.options.model_copy(update={"day_first": _day_first(*held)})
 
     def file_identity(self) -> dict[str, Any]:
         stat = self.options.path.stat()
@@ -632,11 +649,11 @@ class FileCollector:
             if cursor.get("complete"):
                 return
             skip = int(cursor.get("rows", 0))
-        # The date order is decided once for the file, from its first rows: the same ones on
-        # a resumed import, and the ones ``reading_notes`` reads.
+        said = False
         if self.bulk and detect_format(path, self.options.format) == "csv":
-            if self.options.day_first is None:  # a CSV's first rows cost a few milliseconds
-                self._decide_day_first(writes_day_first(self.options))
+            if self.options.day_first is None or self.on_notes is not None:
+                self._read_leading(_leading_plan(self.options))  # a CSV's first rows: a few milliseconds
+                said = True
             opened = CsvBlocks(path, self.options).open()
             if opened is not None:
                 # Converting the next batch overlaps writing the last: 14.2 s → 11.5 s for
@@ -649,9 +666,9 @@ class FileCollector:
             yield Batch(cursor={"file": identity, "rows": 0, "complete": True}, progress=0)
             return
         _refuse_unreadable(leading, path)
-        if self.options.day_first is None:  # from the rows in hand: opening a workbook again costs seconds
-            records = [row.record for row in leading if row.record is not None]
-            self._decide_day_first(_day_first(records, _plan_columns(self.options, columns)))
+        # From the rows in hand: opening a workbook again costs seconds.
+        records = [row.record for row in leading if row.record is not None]
+        self._read_leading((records, _plan_columns(self.options, columns)), say=not said)
         converter = RowConverter(self.options, self.name, columns)
         collected_at = datetime.now(UTC)
         batch = Batch()
@@ -1142,10 +1159,13 @@ def _header_index(rows: list[set[str]], wanted: HeaderWants) -> int | None:
     return next((index for index, row in enumerate(rows) if wanted.fits(row)), None)
 
 
-def reading_notes(options: FileOptions) -> list[str]:
+def reading_notes(
+    options: FileOptions, held: tuple[list[dict[str, Any]], dict[str, tuple[str, ...]]] | None = None
+) -> list[str]:
     """What an import guessed about an export and says, so a wrong guess is seen: a code
     page other than UTF-8, lines skipped before a CSV's header, dates read day first or
-    as UTC, ids a spreadsheet rounded, the columns fields were found in without the map."""
+    as UTC, ids a spreadsheet rounded, the columns fields were found in without the map.
+    ``held``: the first rows' records and their plan when the caller has read them."""
     path = options.path
     if not path.is_file():
         return []
@@ -1164,7 +1184,7 @@ def reading_notes(options: FileOptions) -> list[str]:
             notes.append(
                 f"the header is line {dialect.header_line + 1}: {lines} skipped (--skip-rows to choose)"
             )
-    records, plan = _leading_plan(options)
+    records, plan = held if held is not None else _leading_plan(options)
     if options.day_first is None and _day_first(records, plan):
         notes.append(
             "dates are read day first, as the first rows write them (14/01/2025 is 14 January; "
@@ -1235,11 +1255,6 @@ def _leading_plan(options: FileOptions) -> tuple[list[dict[str, Any]], dict[str,
     except (FileImportError, OSError, ValueError):  # ValueError: pyarrow's, a decoding error
         return [], {}
     return [row.record for row in leading if row.record is not None], plan
-
-
-def writes_day_first(options: FileOptions) -> bool:
-    """Whether a file writes its dates day first (see ``_day_first``)."""
-    return _day_first(*_leading_plan(options))
 
 
 def _day_first(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]]) -> bool:

@@ -238,15 +238,17 @@ def _import_one(
 ) -> tuple[WriteResult, bool]:
     """One file through its own run; prints its summary. Returns what was written and
     whether ``stop`` ended the run before the end of the file."""
-    from collectors.files import FileCollector, reading_notes
+    from collectors.files import FileCollector
     from monitor.service import StopBetweenBatches
 
     path = options.path
     name = source or f"import:{path.name}"
-    for note in reading_notes(options):
+
+    def say(note: str) -> None:  # what it guessed about the file, from the rows it reads first
         console.print(f"{path}: {note}", highlight=False, soft_wrap=True)
+
     with _progress(f"import {path.name}") as progress:
-        collector = StopBetweenBatches(FileCollector(name, options), stop)
+        collector = StopBetweenBatches(FileCollector(name, options, on_notes=say), stop)
         task = progress.add_task(f"import {path.name}", total=None, summary="")
         result, run_id = run_collector(
             store, collector, name, use_saved_cursor=False, on_batch=_progress_callback(progress, task)
