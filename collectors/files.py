@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import gzip
 import io
 import itertools
@@ -400,7 +401,7 @@ class FileOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: Path
-    format: Literal["auto", "csv", "jsonl", "json", "parquet", "xlsx"] = "auto"
+    format: Literal["auto", "csv", "jsonl", "json", "parquet", "xlsx", "xls"] = "auto"
     platform: str = Field(description="a platform name, or column:NAME to read it per row")
     map: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
@@ -789,11 +790,18 @@ def read_rows(path: Path, options: FileOptions) -> Iterator[Row]:
         return _read_json_array(path)
     if kind == "xlsx":
         return _read_xlsx(path, options)
+    if kind == "xls":
+        return _read_xls(path, options)
+    if kind == "html":
+        raise FileImportError(
+            f"{path}: an HTML page, not an export (some tools save their table so, as .xls): "
+            "open it in Excel and save it as .xlsx or CSV"
+        )
     return _read_parquet(path, options.chunk_rows)
 
 
 EXPORT_SUFFIXES = frozenset(
-    {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".xlsx", ".xlsm"}
+    {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".parquet", ".pq", ".xlsx", ".xlsm", ".xls"}
 )
 
 
@@ -851,15 +859,21 @@ def detect_format(path: Path, declared: str = "auto") -> str:
         return "parquet"
     if head[:4] == b"PK\x03\x04":
         return "xlsx"
+    if head[:8] == _OLE2_MAGIC:  # the Excel 97-2003 workbook (.xls) some tools still export
+        return "xls"
     # A JSON export is one object per line, one array of objects, or one saved API
     # response holding the array ({"data": [...]}, {"hits": [...]}).
     first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n")[:1]
+    if first == b"<":  # an HTML page; some tools save their table so and name it .xls
+        return "html"
     if first == b"[":
         return "json"
     if first == b"{" or last == ".json":
         return "json" if _is_one_document(_json_head(path)) else "jsonl"
     return "csv"
 
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # How compressed exports start, and the names they end in.
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -1573,11 +1587,7 @@ def _x_user_names(path: Path) -> dict[Any, str]:
 
 
 def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:
-    """The first sheet of an Excel workbook that holds the columns (a report's summary or
-    cover sheet can come first; with none, the first sheet). The first row holds the
-    column names, unless it lacks the map's columns and a row below it holds them (report
-    details above the header, as in a CSV), or ``skip_rows`` says how many rows come
-    before them."""
+    """An Excel workbook's rows (see ``_workbook_rows``)."""
     from zipfile import BadZipFile
 
     import openpyxl
@@ -1591,35 +1601,82 @@ def _read_xlsx(path: Path, options: FileOptions) -> Iterator[Row]:
         except (BadZipFile, OSError, KeyError, ValueError, InvalidFileException) as err:
             raise FileImportError(f"{path}: not a readable Excel workbook ({err})") from err
         try:
-            wanted = _wanted_columns(options)
-            for sheet in (*workbook.worksheets, workbook.worksheets[0]):  # the first again: none fits
-                rows = sheet.iter_rows(values_only=True)
-                leading = list(itertools.islice(rows, HEADER_SEARCH_LINES))
-                names = [
-                    [str(cell).strip() if cell is not None else "" for cell in cells or ()]
-                    for cells in leading
-                ]
-                header_row = options.skip_rows
-                if header_row is None:
-                    header_row = _header_index([set(row) for row in names], wanted)
-                if header_row is not None:
-                    break
-            if not leading:
-                return
-            header_row = header_row or 0
-            if header_row >= len(names):
-                return
-            header = names[header_row]
-            if not any(header):
-                raise FileImportError(f"{path}: row {header_row + 1} is empty; expected column names")
-            after = itertools.chain(leading[header_row + 1 :], rows)
-            for number, cells in enumerate(after, start=header_row + 2):
-                if cells is None or all(cell is None or str(cell).strip() == "" for cell in cells):
-                    continue
-                record = {name: cell for name, cell in zip(header, cells, strict=False) if name}
-                yield Row(number, record)
+            sheets = [functools.partial(sheet.iter_rows, values_only=True) for sheet in workbook.worksheets]
+            yield from _workbook_rows(path, options, sheets)
         finally:
             workbook.close()
+
+
+def _read_xls(path: Path, options: FileOptions) -> Iterator[Row]:
+    """An Excel 97-2003 workbook's rows (see ``_workbook_rows``): dates as datetimes and
+    whole numbers as ints, as in a workbook of today. Read whole, as such a file is
+    small (65,536 rows a sheet at most)."""
+    import xlrd
+
+    with _open_binary(path) as handle:
+        contents = handle.read()
+    try:  # every sheet parsed here: a damaged file fails now, with any of xlrd's many errors
+        book = xlrd.open_workbook(file_contents=contents)
+    except Exception as err:  # noqa: BLE001 - one message for a file xlrd cannot parse
+        raise FileImportError(f"{path}: not a readable Excel 97-2003 workbook ({err})") from err
+
+    def rows(index: int) -> Iterator[tuple[Any, ...]]:
+        sheet = book.sheet_by_index(index)
+        for number in range(sheet.nrows):
+            yield tuple(_xls_value(cell, book.datemode) for cell in sheet.row(number))
+
+    yield from _workbook_rows(path, options, [functools.partial(rows, i) for i in range(book.nsheets)])
+
+
+def _xls_value(cell: Any, datemode: int) -> Any:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+        return int(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    return cell.value
+
+
+def _workbook_rows(
+    path: Path, options: FileOptions, sheets: Sequence[Callable[[], Iterator[Sequence[Any]]]]
+) -> Iterator[Row]:
+    """The rows of a workbook's first sheet that holds the columns (a report's summary or
+    cover sheet can come first; with none, the first sheet). The first row holds the
+    column names, unless it lacks the map's columns and a row below it holds them (report
+    details above the header, as in a CSV), or ``skip_rows`` says how many rows come
+    before them. ``sheets`` opens each sheet's rows (tuples of cell values)."""
+    if not sheets:
+        return
+    wanted = _wanted_columns(options)
+    for open_rows in (*sheets, sheets[0]):  # the first again when none holds the columns
+        rows = open_rows()
+        leading = list(itertools.islice(rows, HEADER_SEARCH_LINES))
+        names = [[str(cell).strip() if cell is not None else "" for cell in cells or ()] for cells in leading]
+        header_row = options.skip_rows
+        if header_row is None:
+            header_row = _header_index([set(row) for row in names], wanted)
+        if header_row is not None:
+            break
+    if not leading:
+        return
+    header_row = header_row or 0
+    if header_row >= len(names):
+        return
+    header = names[header_row]
+    if not any(header):
+        raise FileImportError(f"{path}: row {header_row + 1} is empty; expected column names")
+    after = itertools.chain(leading[header_row + 1 :], rows)
+    for number, cells in enumerate(after, start=header_row + 2):
+        if cells is None or all(cell is None or str(cell).strip() == "" for cell in cells):
+            continue
+        record = {name: cell for name, cell in zip(header, cells, strict=False) if name}
+        yield Row(number, record)
 
 
 def _read_parquet(path: Path, chunk_rows: int) -> Iterator[Row]:

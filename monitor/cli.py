@@ -164,7 +164,7 @@ def import_file(
         ),
     ] = None,
     format_: Annotated[
-        str, typer.Option("--format", help="auto, csv, jsonl, json (an array), parquet or xlsx")
+        str, typer.Option("--format", help="auto, csv, jsonl, json (an array), parquet, xlsx or xls")
     ] = "auto",
     keep_retweets: Annotated[
         bool,

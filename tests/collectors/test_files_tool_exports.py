@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors.files import FileCollector, FileOptions, reading_notes
+from collectors.files import FileCollector, FileImportError, FileOptions, export_files, reading_notes
 from monitor.sources import run_collector
 from monitor.store import Store
 
@@ -417,3 +417,38 @@ def test_languages_are_stored_as_codes(store: Store, tmp_path: Path, bulk: bool)
     with store.engine.connect() as conn:
         got = conn.exec_driver_sql("SELECT lang FROM posts ORDER BY native_id").scalars().all()
     assert got == ["en", "en", "en", None, "zh", None]
+
+
+def test_an_excel_97_workbook_is_read(store: Store, fixtures: Path) -> None:
+    """A .xls report from a Chinese monitoring tool: a cover sheet first, date cells, 万
+    counts; read as a workbook of today is (it used to be taken for a CSV of binary)."""
+    path = fixtures / "files/tools/weibo_report.xls"
+    collector = FileCollector("xls", FileOptions(path=path, platform="weibo"))
+    result, _ = run_collector(store, collector, "xls", use_saved_cursor=False)
+    assert (result.new, result.rejected) == (2, 1)
+    with store.engine.connect() as conn:
+        got = conn.exec_driver_sql("SELECT native_id, author, created_at, likes FROM posts ORDER BY 1").all()
+        location, reason = conn.exec_driver_sql("SELECT location, reason FROM rejects").one()
+    # Beijing time (the columns are named in Chinese): 08:00 and 20:08 are 00:00 and 12:08 UTC.
+    assert [tuple(row) for row in got] == [
+        ("5123456789012345", "央视新闻", 1737244800, 12000),
+        ("5123456789012346", "小红", 1736856480, 12000),
+    ]
+    assert (location.endswith("weibo_report.xls:4"), reason) == (True, "no text")
+    assert export_files([path.parent]).count(path) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "not a readable Excel 97-2003 workbook"),
+        (b"<html><body><table><tr><td>id</td></tr></table></body></html>", "an HTML page, not an export"),
+    ],
+)
+def test_a_broken_or_html_xls_is_a_clear_error(
+    store: Store, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "report.xls"
+    path.write_bytes(content)
+    with pytest.raises(FileImportError, match=message):
+        run_collector(store, FileCollector("xls", FileOptions(path=path, platform="weibo")), "xls")
