@@ -1620,27 +1620,24 @@ def _read_xls(path: Path, options: FileOptions) -> Iterator[Row]:
     except Exception as err:  # noqa: BLE001 - one message for a file xlrd cannot parse
         raise FileImportError(f"{path}: not a readable Excel 97-2003 workbook ({err})") from err
 
+    def value(cell: Any) -> Any:
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            try:
+                return xlrd.xldate_as_datetime(cell.value, book.datemode)
+            except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                return cell.value
+        if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+            return int(cell.value)
+        if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+            return None
+        return cell.value
+
     def rows(index: int) -> Iterator[tuple[Any, ...]]:
         sheet = book.sheet_by_index(index)
         for number in range(sheet.nrows):
-            yield tuple(_xls_value(cell, book.datemode) for cell in sheet.row(number))
+            yield tuple(map(value, sheet.row(number)))
 
     yield from _workbook_rows(path, options, [functools.partial(rows, i) for i in range(book.nsheets)])
-
-
-def _xls_value(cell: Any, datemode: int) -> Any:
-    import xlrd
-
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        try:
-            return xlrd.xldate_as_datetime(cell.value, datemode)
-        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
-            return cell.value
-    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
-        return int(cell.value)
-    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return None
-    return cell.value
 
 
 def _workbook_rows(
