@@ -452,6 +452,11 @@ class FileOptions(BaseModel):
             raise ValueError("expected a platform name or column:NAME")
         return value.strip()
 
+    @property
+    def platform_column(self) -> str | None:
+        """The column a ``column:NAME`` platform is read from per row; None for a fixed one."""
+        return self.platform.removeprefix("column:") if self.platform.startswith("column:") else None
+
     def local_zone(self) -> tuple[tzinfo | None, str | None]:
         """The zone of times without an offset and its name for pyarrow: ``timezone``, else
         the offset of ``exported_at`` (a saved page writes its older posts' dates on the
@@ -515,15 +520,10 @@ class RowConverter:
             self.exported_at = self.exported_at.replace(tzinfo=self.zone)
         self._getters = {name: _getter(columns) for name, columns in self.plan.items()}
         self._count_fields = tuple(name for name in COUNT_FIELDS if name in self.plan)
-        platform = options.platform
-        if platform.startswith("column:"):
-            column = platform.removeprefix("column:")
-            _check_column(column, available, options.path, "platform")
-            self.platform_column: str | None = column
-            self.fixed_platform = ""
-        else:
-            self.platform_column = None
-            self.fixed_platform = normalise_platform(platform)
+        self.platform_column = options.platform_column
+        self.fixed_platform = "" if self.platform_column else normalise_platform(options.platform)
+        if self.platform_column is not None:
+            _check_column(self.platform_column, available, options.path, "platform")
         if "text" not in self.plan:
             raise FileImportError(
                 f"{options.path}: no column for the post text; name one with --map text=COLUMN "
@@ -1148,8 +1148,8 @@ class HeaderWants:
 
 def _wanted_columns(options: FileOptions) -> HeaderWants:
     columns = {part.strip() for expression in options.map.values() for part in expression.split("+")}
-    if options.platform.startswith("column:"):
-        columns.add(options.platform.removeprefix("column:"))
+    if options.platform_column is not None:
+        columns.add(options.platform_column)
     fields = tuple(field for field in ("text", "created_at") if field not in options.map)
     return HeaderWants(frozenset(column for column in columns if column), fields)
 
@@ -1236,7 +1236,7 @@ def reading_notes(
 def _a_retweet(records: list[dict[str, Any]], plan: dict[str, tuple[str, ...]], options: FileOptions) -> bool:
     """Whether one of the first records is an X retweet ("RT @name: …")."""
     texts = plan.get("text")
-    column = options.platform.removeprefix("column:") if options.platform.startswith("column:") else None
+    column = options.platform_column
     fixed = None if column else normalise_platform(options.platform)
     for record in records if texts else ():
         platform = fixed or normalise_platform(_extract(record, (column,)) or "")

@@ -654,6 +654,7 @@ _LANGUAGE_NAMES = {
     "日语": "ja",
     "韩语": "ko",
 }
+_LANGUAGE_REMARK_RE = re.compile(r"\s*\(.*\)$")
 _LANGUAGE_TAG_RE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 
 
@@ -665,7 +666,7 @@ def normalise_lang(value: Any) -> str | None:
     if value is None:
         return None
     text = " ".join(str(value).split()).lower()
-    text = re.sub(r"\s*\(.*\)$", "", text)  # "Chinese (Simplified)"
+    text = _LANGUAGE_REMARK_RE.sub("", text)  # "Chinese (Simplified)"
     if not text or text in _NO_LANGUAGE:
         return None
     if text in _LANGUAGE_NAMES:
